@@ -1,0 +1,57 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# make                 build sipwalld, sipwallctl and sipwall.ko
+# make install         install them under DESTDIR
+# make test            every test (unit, kernel in QEMU, integration); ends
+#                      with "N passed, N failed"
+# make bench           benchmarks (not tests); see docs/benchmarks.md
+#
+# KDIR selects the kernel build tree. Default: the running kernel's, or where
+# it has none, the newest installed linux-headers-*.
+
+KVER_RUNNING := $(shell uname -r)
+KDIR ?= $(shell if [ -e /lib/modules/$(KVER_RUNNING)/build/Makefile ]; then \
+		echo /lib/modules/$(KVER_RUNNING)/build; else \
+		ls -d /usr/src/linux-headers-*/ 2>/dev/null | grep -v -- '-common/$$' | \
+		sort -V | tail -n 1 | sed 's:/$$::'; fi)
+KVER ?= $(shell $(MAKE) -s -C $(KDIR) kernelrelease 2>/dev/null)
+
+PREFIX ?= /usr
+SBINDIR ?= $(PREFIX)/sbin
+MANDIR ?= $(PREFIX)/share/man
+DESTDIR ?=
+
+.PHONY: all userspace kmod daemon tools install clean test bench check-kdir
+
+all: userspace kmod
+
+userspace: daemon tools
+
+daemon tools:
+	$(MAKE) -C $@
+
+check-kdir:
+	@test -n "$(KDIR)" -a -e "$(KDIR)/Makefile" || { \
+		echo "sipwall: no kernel build tree; install linux-headers-amd64 or set KDIR=" >&2; exit 1; }
+
+kmod: check-kdir
+	$(MAKE) -C $(KDIR) M=$(CURDIR) modules
+
+install: all
+	install -D -m 0755 daemon/sipwalld $(DESTDIR)$(SBINDIR)/sipwalld
+	install -D -m 0755 tools/sipwallctl $(DESTDIR)$(SBINDIR)/sipwallctl
+	install -D -m 0644 kmod/sipwall.ko $(DESTDIR)/lib/modules/$(KVER)/extra/sipwall.ko
+	for m in man/*.[0-9]; do \
+		s=$${m##*.}; install -D -m 0644 $$m $(DESTDIR)$(MANDIR)/man$$s/$${m##*/}; done
+
+clean:
+	$(MAKE) -C daemon clean
+	$(MAKE) -C tools clean
+	-$(MAKE) -C $(KDIR) M=$(CURDIR) clean
+	rm -rf build
+
+test: all
+	tests/run
+
+bench: all
+	tests/bench/run
