@@ -1,0 +1,442 @@
+// SPDX-License-Identifier: GPL-2.0
+#include <errno.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <linux/genetlink.h>
+#include <openssl/crypto.h>
+
+#include "ctl.h"
+#include "flow.h"
+#include "flowmsg.h"
+#include "genl.h"
+
+const char flow_usage[] =
+	"usage: sipwallctl flow add in ADDR:PORT (from ADDR:PORT | learn)\n"
+	"                           out ADDR:PORT to ADDR:PORT\n"
+	"                           [session N] [dscp N] [timeout SECONDS]\n"
+	"                           [srtp-in SUITE KEY] [srtp-out SUITE KEY]\n"
+	"       sipwallctl flow del in ADDR:PORT\n"
+	"       sipwallctl flow list [session N]\n"
+	"       sipwallctl flow flush [session N]\n"
+	"\n"
+	"ADDR is IPv4 or bracketed IPv6 ([2001:db8::1]:4000). SUITE is an RFC 4568\n"
+	"name (AES_CM_128_HMAC_SHA1_80, AES_CM_128_HMAC_SHA1_32,\n"
+	"AES_256_CM_HMAC_SHA1_80, AES_256_CM_HMAC_SHA1_32, AEAD_AES_128_GCM,\n"
+	"AEAD_AES_256_GCM); KEY is the inline base64 of master key || salt.\n";
+
+/* Where a word goes and how it is parsed. */
+enum word_kind { W_ENDPOINT, W_NUMBER, W_SRTP, W_FLAG };
+
+struct word {
+	const char *name;
+	enum word_kind kind;
+	const char *arg;	/* for "missing ARG after 'name'" */
+};
+
+static const struct word add_words[] = {
+	{ "in", W_ENDPOINT, "ADDR:PORT" },
+	{ "from", W_ENDPOINT, "ADDR:PORT or learn" },
+	{ "learn", W_FLAG, NULL },
+	{ "out", W_ENDPOINT, "ADDR:PORT" },
+	{ "to", W_ENDPOINT, "ADDR:PORT" },
+	{ "session", W_NUMBER, "N" },
+	{ "dscp", W_NUMBER, "N (0-63)" },
+	{ "timeout", W_NUMBER, "SECONDS" },
+	{ "srtp-in", W_SRTP, "SUITE KEY" },
+	{ "srtp-out", W_SRTP, "SUITE KEY" },
+};
+
+#define N_ADD_WORDS (sizeof(add_words) / sizeof(add_words[0]))
+
+static const struct word *add_word(const char *s)
+{
+	size_t i;
+
+	for (i = 0; i < N_ADD_WORDS; i++)
+		if (!strcmp(s, add_words[i].name))
+			return &add_words[i];
+	return NULL;
+}
+
+static int add_srtp(int argc, char **argv, int i, struct srtp_params *p)
+{
+	int ret;
+
+	if (i + 2 >= argc) {
+		ctl_error("missing SUITE KEY after '%s'", argv[i]);
+		return -1;
+	}
+	if (parse_suite(argv[i + 1], &p->suite))
+		return -1;
+	ret = parse_srtp_key(argv[i + 2], p);
+	OPENSSL_cleanse(argv[i + 2], strlen(argv[i + 2]));
+	return ret;
+}
+
+/* One word and its arguments; returns how many words it used, or -1. */
+static int add_one(int argc, char **argv, int i, struct flow_req *req,
+		   unsigned int *seen)
+{
+	const struct word *w = add_word(argv[i]);
+	struct endpoint *ep = NULL;
+	unsigned int bit;
+	uint64_t n;
+
+	if (!w) {
+		ctl_error("unknown word '%s' in flow add (expected in, from, learn, "
+			  "out, to, session, dscp, timeout, srtp-in or srtp-out)", argv[i]);
+		return -1;
+	}
+	bit = 1U << (w - add_words);
+	if (*seen & bit) {
+		ctl_error("'%s' given twice", w->name);
+		return -1;
+	}
+	*seen |= bit;
+	if (w->kind == W_FLAG) {
+		req->learn = true;
+		return 1;
+	}
+	if (i + 1 >= argc) {
+		ctl_error("missing %s after '%s'", w->arg, w->name);
+		return -1;
+	}
+	switch (w->kind) {
+	case W_ENDPOINT:
+		if (!strcmp(w->name, "from") && !strcmp(argv[i + 1], "learn")) {
+			req->learn = true;
+			return 2;
+		}
+		ep = !strcmp(w->name, "in") ? &req->in :
+		     !strcmp(w->name, "from") ? &req->from :
+		     !strcmp(w->name, "out") ? &req->out : &req->to;
+		return parse_endpoint(argv[i + 1], ep) ? -1 : 2;
+	case W_NUMBER:
+		if (!strcmp(w->name, "session")) {
+			if (parse_u64("session", argv[i + 1], 0, UINT64_MAX, &req->session))
+				return -1;
+			req->has_session = true;
+		} else if (!strcmp(w->name, "dscp")) {
+			if (parse_u64("dscp", argv[i + 1], 0, SIPWALL_DSCP_MAX, &n))
+				return -1;
+			req->dscp = n;
+		} else {
+			if (parse_u64("timeout", argv[i + 1], 0, SIPWALL_TIMEOUT_MAX, &n))
+				return -1;
+			req->timeout = n;
+			req->has_timeout = true;
+		}
+		return 2;
+	case W_SRTP:
+		if (add_srtp(argc, argv, i, !strcmp(w->name, "srtp-in") ?
+			     &req->srtp_in : &req->srtp_out))
+			return -1;
+		return 3;
+	case W_FLAG:
+		break;
+	}
+	return -1;
+}
+
+int flow_add_parse(int argc, char **argv, struct flow_req *req)
+{
+	unsigned int seen = 0;
+	int i, n;
+
+	memset(req, 0, sizeof(*req));
+	req->dscp = -1;
+	for (i = 0; i < argc; i += n) {
+		n = add_one(argc, argv, i, req, &seen);
+		if (n < 0)
+			goto wipe;
+	}
+	if (!req->in.family || !req->out.family || !req->to.family) {
+		ctl_error("flow add needs %s ADDR:PORT",
+			  !req->in.family ? "in" : !req->out.family ? "out" : "to");
+		goto wipe;
+	}
+	if (req->learn && req->from.family) {
+		ctl_error("flow add takes either 'from ADDR:PORT' or 'learn', not both");
+		goto wipe;
+	}
+	if (!req->learn && !req->from.family) {
+		ctl_error("flow add needs 'from ADDR:PORT' (the expected source) or "
+			  "'learn' (latch the first source)");
+		goto wipe;
+	}
+	/* Packets arrive at in from from, and leave from out to to. */
+	if (req->from.family && req->from.family != req->in.family) {
+		ctl_error("'from' and 'in' must both be IPv4 or both IPv6");
+		goto wipe;
+	}
+	if (req->out.family != req->to.family) {
+		ctl_error("'out' and 'to' must both be IPv4 or both IPv6");
+		goto wipe;
+	}
+	return 0;
+
+wipe:
+	OPENSSL_cleanse(req, sizeof(*req));
+	return -1;
+}
+
+static void put_srtp(struct nlmsghdr *nlh, uint16_t type,
+		     const struct srtp_params *p)
+{
+	struct nlattr *nest;
+
+	if (p->suite == SIPWALL_SRTP_NONE)
+		return;
+	nest = mnl_attr_nest_start(nlh, type);
+	mnl_attr_put_u32(nlh, SIPWALL_SRTP_A_SUITE, p->suite);
+	mnl_attr_put(nlh, SIPWALL_SRTP_A_MASTER_KEY, p->key_len, p->key);
+	mnl_attr_put(nlh, SIPWALL_SRTP_A_MASTER_SALT, p->salt_len, p->salt);
+	mnl_attr_nest_end(nlh, nest);
+}
+
+/* NLM_F_ECHO: the kernel answers with the new flow, so its id can be shown. */
+struct nlmsghdr *flow_add_build(void *buf, uint16_t family,
+				const struct flow_req *req)
+{
+	struct nlmsghdr *nlh = genl_msg_start(buf, family, SIPWALL_CMD_FLOW_NEW,
+					      NLM_F_ACK | NLM_F_ECHO);
+	struct nlattr *nest = mnl_attr_nest_start(nlh, SIPWALL_A_FLOW);
+
+	flowmsg_put_endpoint(nlh, SIPWALL_FLOW_A_LOCAL, &req->in);
+	if (req->learn)
+		mnl_attr_put_u32(nlh, SIPWALL_FLOW_A_FLAGS, SIPWALL_FLOW_F_LEARN);
+	else
+		flowmsg_put_endpoint(nlh, SIPWALL_FLOW_A_SOURCE, &req->from);
+	flowmsg_put_endpoint(nlh, SIPWALL_FLOW_A_OUT_LOCAL, &req->out);
+	flowmsg_put_endpoint(nlh, SIPWALL_FLOW_A_OUT_PEER, &req->to);
+	if (req->has_session)
+		mnl_attr_put_u64(nlh, SIPWALL_FLOW_A_SESSION, req->session);
+	if (req->dscp >= 0)
+		mnl_attr_put_u8(nlh, SIPWALL_FLOW_A_DSCP, req->dscp);
+	if (req->has_timeout)
+		mnl_attr_put_u32(nlh, SIPWALL_FLOW_A_TIMEOUT, req->timeout);
+	put_srtp(nlh, SIPWALL_FLOW_A_SRTP_IN, &req->srtp_in);
+	put_srtp(nlh, SIPWALL_FLOW_A_SRTP_OUT, &req->srtp_out);
+	mnl_attr_nest_end(nlh, nest);
+	return nlh;
+}
+
+struct nlmsghdr *flow_del_build(void *buf, uint16_t family,
+				const struct endpoint *in)
+{
+	struct nlmsghdr *nlh = genl_msg_start(buf, family, SIPWALL_CMD_FLOW_DEL,
+					      NLM_F_ACK);
+	struct nlattr *nest = mnl_attr_nest_start(nlh, SIPWALL_A_FLOW);
+
+	flowmsg_put_endpoint(nlh, SIPWALL_FLOW_A_LOCAL, in);
+	mnl_attr_nest_end(nlh, nest);
+	return nlh;
+}
+
+struct nlmsghdr *flow_list_build(void *buf, uint16_t family,
+				 const uint64_t *session)
+{
+	struct nlmsghdr *nlh = genl_msg_start(buf, family, SIPWALL_CMD_FLOW_GET,
+					      NLM_F_DUMP);
+
+	if (session)
+		mnl_attr_put_u64(nlh, SIPWALL_A_SESSION, *session);
+	return nlh;
+}
+
+struct nlmsghdr *flow_flush_build(void *buf, uint16_t family,
+				  const uint64_t *session)
+{
+	struct nlmsghdr *nlh = genl_msg_start(buf, family, SIPWALL_CMD_FLOW_FLUSH,
+					      NLM_F_ACK);
+
+	if (session)
+		mnl_attr_put_u64(nlh, SIPWALL_A_SESSION, *session);
+	return nlh;
+}
+
+static int flow_add(const struct ctl *ctl, int argc, char **argv)
+{
+	char in[ENDPOINT_STRLEN];
+	struct flow_req req;
+	struct nlmsghdr *nlh;
+	struct genl g;
+	struct out o;
+	int ret = 1, err;
+
+	if (flow_add_parse(argc, argv, &req))
+		return 1;
+	if (genl_open(&g))
+		goto wipe_req;
+	out_init(&o, stdout, ctl->mode);
+	nlh = flow_add_build(g.buf, g.family, &req);
+	err = genl_talk(&g, nlh, flowmsg_print_cb, &o);
+	if (err == -EEXIST && !g.extack[0]) {
+		endpoint_format(&req.in, in);
+		ctl_error("flow add: a flow already exists at in %s", in);
+	} else if (err) {
+		genl_perror(&g, err, "flow add");
+	} else {
+		ret = 0;
+	}
+	/* The request, keys included, may still be in the buffer. */
+	OPENSSL_cleanse(g.buf, sizeof(g.buf));
+	genl_close(&g);
+wipe_req:
+	OPENSSL_cleanse(&req, sizeof(req));
+	return ret;
+}
+
+static int flow_del(int argc, char **argv)
+{
+	struct endpoint in;
+	struct genl g;
+	int ret = 1, err;
+
+	if (!argc) {
+		ctl_error("flow del needs in ADDR:PORT");
+		return 1;
+	}
+	if (strcmp(argv[0], "in")) {
+		ctl_error("unknown word '%s' in flow del (expected in ADDR:PORT)", argv[0]);
+		return 1;
+	}
+	if (argc < 2) {
+		ctl_error("missing ADDR:PORT after 'in'");
+		return 1;
+	}
+	if (argc > 2) {
+		ctl_error("unknown word '%s' after flow del in ADDR:PORT", argv[2]);
+		return 1;
+	}
+	if (parse_endpoint(argv[1], &in) || genl_open(&g))
+		return 1;
+	err = genl_talk(&g, flow_del_build(g.buf, g.family, &in), NULL, NULL);
+	if (err == -ENOENT && !g.extack[0])
+		ctl_error("flow del: no flow at in %s", argv[1]);
+	else if (err)
+		genl_perror(&g, err, "flow del");
+	else
+		ret = 0;
+	genl_close(&g);
+	return ret;
+}
+
+/* "[session N]": session stays NULL when absent. */
+static int parse_session_filter(const char *cmd, int argc, char **argv,
+				uint64_t *val, const uint64_t **session)
+{
+	*session = NULL;
+	if (!argc)
+		return 0;
+	if (strcmp(argv[0], "session")) {
+		ctl_error("unknown word '%s' in flow %s (expected session N)", argv[0], cmd);
+		return -1;
+	}
+	if (argc < 2) {
+		ctl_error("missing N after 'session'");
+		return -1;
+	}
+	if (argc > 2) {
+		ctl_error("unknown word '%s' after flow %s session N", argv[2], cmd);
+		return -1;
+	}
+	if (parse_u64("session", argv[1], 0, UINT64_MAX, val))
+		return -1;
+	*session = val;
+	return 0;
+}
+
+static int flow_list(const struct ctl *ctl, int argc, char **argv)
+{
+	const uint64_t *session;
+	struct genl g;
+	struct out o;
+	uint64_t val;
+	int ret = 1, err;
+
+	if (parse_session_filter("list", argc, argv, &val, &session) || genl_open(&g))
+		return 1;
+	out_init(&o, stdout, ctl->mode);
+	out_list_begin(&o);
+	/*
+	 * NLM_F_DUMP_INTR is not an error here: the kernel resumes by flow id,
+	 * so every flow that lived through the dump is listed exactly once.
+	 */
+	err = genl_talk(&g, flow_list_build(g.buf, g.family, session),
+			flowmsg_print_cb, &o);
+	if (err) {
+		genl_perror(&g, err, "flow list");
+		goto close;
+	}
+	out_list_end(&o);
+	ret = 0;
+close:
+	genl_close(&g);
+	return ret;
+}
+
+static int flushed_cb(const struct nlmsghdr *nlh, void *data)
+{
+	const struct nlattr *attr;
+
+	mnl_attr_for_each(attr, nlh, GENL_HDRLEN) {
+		if (mnl_attr_get_type(attr) != SIPWALL_A_FLUSHED)
+			continue;
+		if (mnl_attr_validate(attr, MNL_TYPE_U32) < 0) {
+			errno = EBADMSG;
+			return MNL_CB_ERROR;
+		}
+		*(int64_t *)data = mnl_attr_get_u32(attr);
+	}
+	return MNL_CB_OK;
+}
+
+static int flow_flush(const struct ctl *ctl, int argc, char **argv)
+{
+	const uint64_t *session;
+	int64_t flushed = -1;
+	struct genl g;
+	struct out o;
+	uint64_t val;
+	int ret = 1, err;
+
+	if (parse_session_filter("flush", argc, argv, &val, &session) || genl_open(&g))
+		return 1;
+	err = genl_talk(&g, flow_flush_build(g.buf, g.family, session),
+			flushed_cb, &flushed);
+	if (err) {
+		genl_perror(&g, err, "flow flush");
+		goto close;
+	}
+	if (flushed >= 0) {
+		out_init(&o, stdout, ctl->mode);
+		out_record_begin(&o, OUT_BLOCK, NULL);
+		out_u64(&o, "flushed", flushed);
+		out_record_end(&o);
+	}
+	ret = 0;
+close:
+	genl_close(&g);
+	return ret;
+}
+
+int flow_main(const struct ctl *ctl, int argc, char **argv)
+{
+	if (ctl_wants_help(argc, argv, flow_usage))
+		return 0;
+	if (argc < 2) {
+		ctl_error("flow needs a command: add, del, list or flush");
+		return 1;
+	}
+	if (!strcmp(argv[1], "add"))
+		return flow_add(ctl, argc - 2, argv + 2);
+	if (!strcmp(argv[1], "del"))
+		return flow_del(argc - 2, argv + 2);
+	if (!strcmp(argv[1], "list"))
+		return flow_list(ctl, argc - 2, argv + 2);
+	if (!strcmp(argv[1], "flush"))
+		return flow_flush(ctl, argc - 2, argv + 2);
+	ctl_error("unknown flow command '%s' (expected add, del, list or flush)", argv[1]);
+	return 1;
+}
