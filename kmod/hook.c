@@ -1,0 +1,412 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The packet path. A hook early in PRE_ROUTING, before defragmentation and
+ * connection tracking, looks up every UDP packet's destination in the flow
+ * table. A packet of a flow that passes the RTP and source checks is
+ * rewritten in place and sent as if this host originated it (so output
+ * firewall rules and routing apply), then stolen from the input path.
+ * Everything else continues unchanged, except packets to the media port
+ * range that match no flow, which are dropped.
+ *
+ * Runs in softirq under rcu_read_lock() (nf_hook() takes it): no locks, no
+ * allocation in the common case, no copy of the packet.
+ */
+
+#include <linux/ip.h>
+#include <linux/ipv6.h>
+#include <linux/netfilter.h>
+#include <linux/netfilter_ipv4.h>
+#include <linux/netfilter_ipv6.h>
+#include <linux/udp.h>
+#include <net/addrconf.h>
+#include <net/dsfield.h>
+#include <net/inet_ecn.h>
+#include <net/ip.h>
+#include <net/ip6_route.h>
+#include <net/ipv6.h>
+#include <net/ipv6_stubs.h>
+#include <net/route.h>
+#include "flow.h"
+#include "hook.h"
+#include "rtp.h"
+
+/* What the hook learned of a received UDP packet. */
+struct rx_packet {
+	struct sipwall_endpoint src, dst;
+	unsigned int l3_len;	/* bytes before the UDP header */
+	bool fragment;		/* first fragment: ports known, payload not */
+	u8 tos;			/* IPv4 TOS or IPv6 traffic class */
+	u8 ttl;			/* IPv4 TTL or IPv6 hop limit */
+};
+
+static bool addr_is_local(struct net *net, const struct sipwall_endpoint *ep,
+			  struct net_device *dev)
+{
+	if (ep->family == AF_INET)
+		return inet_addr_type_dev_table(net, dev, ep->addr.ip) == RTN_LOCAL;
+	return ipv6_chk_addr(net, &ep->addr.ip6, NULL, 0);
+}
+
+/* A packet to the media port range of a local address without a flow is
+ * either late media of a finished call or a scan: drop it. */
+static unsigned int media_guard(struct sipwall_net *sn, const struct rx_packet *pkt,
+				struct net_device *dev)
+{
+	u32 range = READ_ONCE(sn->media_ports);
+	u16 port = ntohs(pkt->dst.port);
+
+	if (!range || port < range >> 16 || port > (range & 0xffff))
+		return NF_ACCEPT;
+	if (!addr_is_local(sn->net, &pkt->dst, dev))
+		return NF_ACCEPT;
+	sipwall_stats_add(sn, SIPWALL_STAT_DROP_NO_FLOW, 1);
+	return NF_DROP;
+}
+
+/* Returns a referenced route from the flow's out_local to its out_peer. */
+static struct dst_entry *flow_route(struct net *net, struct sipwall_flow *flow)
+{
+	const struct sipwall_endpoint *from = &flow->out_local, *to = &flow->out_peer;
+	struct dst_entry *dst;
+
+	if (to->family == AF_INET) {
+		struct flowi4 fl4 = {
+			.daddr = to->addr.ip,
+			.saddr = from->addr.ip,
+			.flowi4_proto = IPPROTO_UDP,
+			.fl4_sport = from->port,
+			.fl4_dport = to->port,
+		};
+		struct rtable *rt;
+		__be32 saddr;
+
+		rt = dst_cache_get_ip4(&flow->dst_cache, &saddr);
+		if (rt)
+			return &rt->dst;
+		rt = ip_route_output_key(net, &fl4);
+		if (IS_ERR(rt))
+			return ERR_CAST(rt);
+		dst_cache_set_ip4(&flow->dst_cache, &rt->dst, fl4.saddr);
+		return &rt->dst;
+	} else {
+		struct flowi6 fl6 = {
+			.daddr = to->addr.ip6,
+			.saddr = from->addr.ip6,
+			.flowi6_proto = IPPROTO_UDP,
+			.fl6_sport = from->port,
+			.fl6_dport = to->port,
+		};
+		struct in6_addr saddr;
+
+		dst = dst_cache_get_ip6(&flow->dst_cache, &saddr);
+		if (dst)
+			return dst;
+		dst = ipv6_stub->ipv6_dst_lookup_flow(net, NULL, &fl6, NULL);
+		if (IS_ERR(dst))
+			return dst;
+		dst_cache_set_ip6(&flow->dst_cache, dst, &fl6.saddr);
+		return dst;
+	}
+}
+
+static __wsum addr_csum(const struct sipwall_endpoint *ep)
+{
+	if (ep->family == AF_INET)
+		return csum_partial(&ep->addr.ip, sizeof(ep->addr.ip), 0);
+	return csum_partial(&ep->addr.ip6, sizeof(ep->addr.ip6), 0);
+}
+
+/*
+ * Updates the UDP checksum for new addresses and ports, incrementally so
+ * that a payload corrupted on the way in still fails at the receiver. Only
+ * an IPv4 datagram without a checksum (allowed in IPv4, not IPv6) that
+ * leaves over IPv6 needs a sum over its payload.
+ */
+static void udp_csum_update(struct sk_buff *skb, struct udphdr *uh,
+			    const struct rx_packet *pkt,
+			    const struct sipwall_flow *flow, unsigned int ulen)
+{
+	const struct sipwall_endpoint *from = &flow->out_local, *to = &flow->out_peer;
+	__wsum diff;
+
+	/* The stack would compare a complete sum with the old header. */
+	if (skb->ip_summed == CHECKSUM_COMPLETE)
+		skb->ip_summed = CHECKSUM_NONE;
+
+	if (!uh->check && skb->ip_summed != CHECKSUM_PARTIAL) {
+		if (to->family == AF_INET)
+			return;
+		uh->check = csum_ipv6_magic(&from->addr.ip6, &to->addr.ip6, ulen,
+					    IPPROTO_UDP,
+					    skb_checksum(skb, skb_transport_offset(skb),
+							 ulen, 0));
+		if (!uh->check)
+			uh->check = CSUM_MANGLED_0;
+		return;
+	}
+
+	diff = csum_sub(csum_add(addr_csum(from), addr_csum(to)),
+			csum_add(addr_csum(&pkt->src), addr_csum(&pkt->dst)));
+	inet_proto_csum_replace_by_diff(&uh->check, skb, diff, true, false);
+	inet_proto_csum_replace2(&uh->check, skb, uh->source, from->port, false);
+	inet_proto_csum_replace2(&uh->check, skb, uh->dest, to->port, false);
+	if (!uh->check && skb->ip_summed != CHECKSUM_PARTIAL)
+		uh->check = CSUM_MANGLED_0;
+}
+
+static void push_ipv4_header(struct net *net, struct sk_buff *skb,
+			     const struct sipwall_flow *flow, u8 tos, u8 ttl)
+{
+	struct iphdr *iph = ip_hdr(skb);
+
+	iph->version = 4;
+	iph->ihl = sizeof(*iph) >> 2;
+	iph->tos = tos;
+	iph->tot_len = htons(skb->len);
+	/* Not DF: like the RTP stacks at the ends, let IP fragment. */
+	iph->frag_off = 0;
+	iph->ttl = ttl;
+	iph->protocol = IPPROTO_UDP;
+	iph->saddr = flow->out_local.addr.ip;
+	iph->daddr = flow->out_peer.addr.ip;
+	ip_select_ident(net, skb, NULL);
+	ip_send_check(iph);
+	skb->protocol = htons(ETH_P_IP);
+}
+
+static void push_ipv6_header(struct sk_buff *skb, const struct sipwall_flow *flow,
+			     u8 tclass, u8 hop_limit)
+{
+	struct ipv6hdr *ip6h = ipv6_hdr(skb);
+
+	ip6_flow_hdr(ip6h, tclass, 0);
+	ip6h->payload_len = htons(skb->len - sizeof(*ip6h));
+	ip6h->nexthdr = IPPROTO_UDP;
+	ip6h->hop_limit = hop_limit;
+	ip6h->saddr = flow->out_local.addr.ip6;
+	ip6h->daddr = flow->out_peer.addr.ip6;
+	skb->protocol = htons(ETH_P_IPV6);
+}
+
+/*
+ * Rewrites @skb as a datagram from the flow's out_local to its out_peer and
+ * sends it. Consumes @skb. The IP header is rebuilt in place (it may change
+ * family); the UDP header and payload stay where they are.
+ */
+static int flow_xmit(struct sipwall_net *sn, struct sipwall_flow *flow,
+		     struct sk_buff *skb, const struct rx_packet *pkt,
+		     unsigned int ulen)
+{
+	bool out4 = flow->out_peer.family == AF_INET;
+	unsigned int new_l3 = out4 ? sizeof(struct iphdr) : sizeof(struct ipv6hdr);
+	struct dst_entry *dst;
+	struct udphdr *uh;
+	int headroom, hops;
+	u8 tos;
+
+	dst = flow_route(sn->net, flow);
+	if (IS_ERR(dst)) {
+		sipwall_flow_count(flow, SIPWALL_FSTAT_DROP_ROUTE, 1);
+		sipwall_stats_add(sn, SIPWALL_STAT_DROP_ROUTE, 1);
+		goto err_free_skb;
+	}
+
+	/* Room for the new IP header and the link layer, so that output
+	 * needs no second reallocation; a no-op for an unshared skb with the
+	 * headroom a NIC leaves. Also unshares a cloned header. */
+	headroom = (int)new_l3 - (int)pkt->l3_len + LL_RESERVED_SPACE(dst->dev);
+	if (skb_cow_head(skb, max(headroom, 0)))
+		goto err_release_dst;
+
+	__skb_pull(skb, pkt->l3_len);
+	skb_reset_transport_header(skb);
+	uh = udp_hdr(skb);
+	udp_csum_update(skb, uh, pkt, flow, ulen);
+	uh->source = flow->out_local.port;
+	uh->dest = flow->out_peer.port;
+
+	skb_push(skb, new_l3);
+	skb_reset_network_header(skb);
+
+	/* The packet leaves as ours: no input state may leak into output. */
+	skb_scrub_packet(skb, false);
+	memset(skb->cb, 0, sizeof(skb->cb));
+	skb->ignore_df = 1;
+	skb_dst_set(skb, dst);
+
+	tos = pkt->tos;
+	if (flow->dscp >= 0)
+		tos = (flow->dscp << 2) | (tos & INET_ECN_MASK);
+	/* Decrement rather than reset the TTL: flows that point at each other
+	 * through loopback must not circulate a packet forever. */
+	hops = out4 ? ip4_dst_hoplimit(dst) : ip6_dst_hoplimit(dst);
+	hops = min(hops, pkt->ttl - 1);
+
+	if (out4) {
+		push_ipv4_header(sn->net, skb, flow, tos, hops);
+		return net_xmit_eval(ip_local_out(sn->net, NULL, skb));
+	}
+	push_ipv6_header(skb, flow, tos, hops);
+	return net_xmit_eval(ip6_local_out(sn->net, NULL, skb));
+
+err_release_dst:
+	dst_release(dst);
+	sipwall_flow_count(flow, SIPWALL_FSTAT_DROP_ERROR, 1);
+	sipwall_stats_add(sn, SIPWALL_STAT_DROP_ERROR, 1);
+err_free_skb:
+	kfree_skb(skb);
+	return -ENOBUFS;
+}
+
+static unsigned int flow_rx(struct sipwall_net *sn, struct sipwall_flow *flow,
+			    struct sk_buff *skb, const struct rx_packet *pkt)
+{
+	const struct udphdr *uh = (const void *)skb->data + pkt->l3_len;
+	unsigned int ulen = ntohs(uh->len), payload;
+
+	/* Malformed UDP: the UDP stack drops and counts it. */
+	if (ulen < sizeof(*uh) || ulen > skb->len - pkt->l3_len)
+		return NF_ACCEPT;
+	payload = ulen - sizeof(*uh);
+
+	if (!sipwall_rtp_valid(skb, pkt->l3_len + sizeof(*uh), payload)) {
+		sipwall_flow_count(flow, SIPWALL_FSTAT_PASSED, 1);
+		sipwall_stats_add(sn, SIPWALL_STAT_PASS_NOT_RTP, 1);
+		return NF_ACCEPT;
+	}
+	if (!sipwall_flow_source_ok(flow, &pkt->src)) {
+		sipwall_flow_count(flow, SIPWALL_FSTAT_DROP_SOURCE, 1);
+		sipwall_stats_add(sn, SIPWALL_STAT_DROP_SOURCE, 1);
+		return NF_DROP;
+	}
+	if (pkt->ttl <= 1 ||
+	    (skb->len > pkt->l3_len + ulen && pskb_trim_rcsum(skb, pkt->l3_len + ulen))) {
+		sipwall_flow_count(flow, SIPWALL_FSTAT_DROP_ERROR, 1);
+		sipwall_stats_add(sn, SIPWALL_STAT_DROP_ERROR, 1);
+		return NF_DROP;
+	}
+
+	if (READ_ONCE(flow->last_used) != jiffies)
+		WRITE_ONCE(flow->last_used, jiffies);
+
+	if (!flow_xmit(sn, flow, skb, pkt, ulen)) {
+		sipwall_flow_count(flow, SIPWALL_FSTAT_PACKETS, 1);
+		sipwall_flow_count(flow, SIPWALL_FSTAT_BYTES, payload);
+		sipwall_stats_add(sn, SIPWALL_STAT_FWD_PACKETS, 1);
+		sipwall_stats_add(sn, SIPWALL_STAT_FWD_BYTES, payload);
+	}
+	return NF_STOLEN;
+}
+
+static unsigned int sipwall_rx(struct sipwall_net *sn, struct sk_buff *skb,
+			       const struct rx_packet *pkt, struct net_device *in)
+{
+	struct sipwall_flow *flow = sipwall_flow_find(sn, &pkt->dst);
+
+	if (!flow)
+		return pkt->fragment ? NF_ACCEPT : media_guard(sn, pkt, in);
+	if (pkt->fragment) {
+		sipwall_stats_add(sn, SIPWALL_STAT_PASS_FRAGMENT, 1);
+		return NF_ACCEPT;
+	}
+	return flow_rx(sn, flow, skb, pkt);
+}
+
+static unsigned int hook_ipv4(void *priv, struct sk_buff *skb,
+			      const struct nf_hook_state *state)
+{
+	const struct iphdr *iph = ip_hdr(skb);
+	struct rx_packet pkt = {};
+	const struct udphdr *uh;
+	unsigned int ihl;
+
+	if (iph->protocol != IPPROTO_UDP || skb_is_gso(skb))
+		return NF_ACCEPT;
+	/* Later fragments carry no ports: nothing to match. */
+	if (iph->frag_off & htons(IP_OFFSET))
+		return NF_ACCEPT;
+	ihl = iph->ihl * 4;
+	if (!pskb_may_pull(skb, ihl + sizeof(*uh)))
+		return NF_ACCEPT;
+	iph = ip_hdr(skb);
+	uh = (const void *)iph + ihl;
+
+	pkt.src.family = pkt.dst.family = AF_INET;
+	pkt.src.addr.ip = iph->saddr;
+	pkt.src.port = uh->source;
+	pkt.dst.addr.ip = iph->daddr;
+	pkt.dst.port = uh->dest;
+	pkt.l3_len = ihl;
+	pkt.fragment = iph->frag_off & htons(IP_MF);
+	pkt.tos = iph->tos;
+	pkt.ttl = iph->ttl;
+	return sipwall_rx(sipwall_net(state->net), skb, &pkt, state->in);
+}
+
+static unsigned int hook_ipv6(void *priv, struct sk_buff *skb,
+			      const struct nf_hook_state *state)
+{
+	const struct ipv6hdr *ip6h = ipv6_hdr(skb);
+	unsigned int l3_len = sizeof(*ip6h);
+	struct rx_packet pkt = {};
+	const struct udphdr *uh;
+	u8 nexthdr = ip6h->nexthdr;
+
+	if (skb_is_gso(skb))
+		return NF_ACCEPT;
+	/* Only UDP straight after the header, or in a first fragment;
+	 * other extension headers go to the stack. */
+	if (nexthdr == NEXTHDR_FRAGMENT) {
+		const struct frag_hdr *fh;
+
+		if (!pskb_may_pull(skb, l3_len + sizeof(*fh)))
+			return NF_ACCEPT;
+		fh = (const void *)skb->data + l3_len;
+		if (fh->nexthdr != IPPROTO_UDP || (fh->frag_off & htons(IP6_OFFSET)))
+			return NF_ACCEPT;
+		pkt.fragment = true;
+		l3_len += sizeof(*fh);
+	} else if (nexthdr != IPPROTO_UDP) {
+		return NF_ACCEPT;
+	}
+	if (!pskb_may_pull(skb, l3_len + sizeof(*uh)))
+		return NF_ACCEPT;
+	ip6h = ipv6_hdr(skb);
+	uh = (const void *)ip6h + l3_len;
+
+	pkt.src.family = pkt.dst.family = AF_INET6;
+	pkt.src.addr.ip6 = ip6h->saddr;
+	pkt.src.port = uh->source;
+	pkt.dst.addr.ip6 = ip6h->daddr;
+	pkt.dst.port = uh->dest;
+	pkt.l3_len = l3_len;
+	pkt.tos = ipv6_get_dsfield(ip6h);
+	pkt.ttl = ip6h->hop_limit;
+	return sipwall_rx(sipwall_net(state->net), skb, &pkt, state->in);
+}
+
+static const struct nf_hook_ops hook_ops[] = {
+	{
+		.hook = hook_ipv4,
+		.pf = NFPROTO_IPV4,
+		.hooknum = NF_INET_PRE_ROUTING,
+		.priority = NF_IP_PRI_RAW_BEFORE_DEFRAG,
+	},
+	{
+		.hook = hook_ipv6,
+		.pf = NFPROTO_IPV6,
+		.hooknum = NF_INET_PRE_ROUTING,
+		.priority = NF_IP6_PRI_RAW_BEFORE_DEFRAG,
+	},
+};
+
+int sipwall_hook_init(struct net *net)
+{
+	return nf_register_net_hooks(net, hook_ops, ARRAY_SIZE(hook_ops));
+}
+
+/* Waits for packets in the hooks (nf_unregister_net_hooks synchronizes). */
+void sipwall_hook_uninit(struct net *net)
+{
+	nf_unregister_net_hooks(net, hook_ops, ARRAY_SIZE(hook_ops));
+}

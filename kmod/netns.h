@@ -1,0 +1,63 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+#ifndef _SIPWALL_NETNS_H
+#define _SIPWALL_NETNS_H
+
+#include <linux/mutex.h>
+#include <linux/rhashtable-types.h>
+#include <linux/u64_stats_sync.h>
+#include <linux/workqueue.h>
+#include <linux/xarray.h>
+#include <linux/sipwall.h>
+#include <net/net_namespace.h>
+#include <net/netns/generic.h>
+
+/* Global counters of one network namespace, indexed by SIPWALL_STAT_*. */
+struct sipwall_stats {
+	u64_stats_t count[__SIPWALL_STAT_MAX];
+	struct u64_stats_sync syncp;
+};
+
+/*
+ * Everything sipwall keeps for one network namespace.
+ *
+ * The packet path reads @flows and @media_ports under RCU only. Everything
+ * else is the configuration path, serialized by @lock: netlink requests, the
+ * idle collector and namespace teardown.
+ */
+struct sipwall_net {
+	struct net *net;
+	struct mutex lock;
+	struct rhashtable flows;	/* by local endpoint; RCU readers */
+	struct xarray flow_ids;		/* by flow id: dumps, /proc, idle scan */
+	u32 next_id;
+	/* Bumped on every change of the table, so a dump can say it raced. */
+	u32 generation;
+	unsigned int nflows;
+	u64 flows_created, flows_deleted, flows_expired;
+	/* (min << 16) | max, read locklessly by the packet path; 0 = off. */
+	u32 media_ports;
+	struct sipwall_stats __percpu *stats;
+	struct delayed_work idle_work;
+	struct proc_dir_entry *proc_dir;
+};
+
+extern unsigned int sipwall_net_id;
+
+static inline struct sipwall_net *sipwall_net(const struct net *net)
+{
+	return net_generic(net, sipwall_net_id);
+}
+
+/* Packet path: count one event on this CPU. */
+static inline void sipwall_stats_add(struct sipwall_net *sn, int stat, u64 n)
+{
+	struct sipwall_stats *s = this_cpu_ptr(sn->stats);
+
+	u64_stats_update_begin(&s->syncp);
+	u64_stats_add(&s->count[stat], n);
+	u64_stats_update_end(&s->syncp);
+}
+
+void sipwall_stats_sum(struct sipwall_net *sn, u64 sum[__SIPWALL_STAT_MAX]);
+
+#endif /* _SIPWALL_NETNS_H */
