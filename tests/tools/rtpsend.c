@@ -30,6 +30,7 @@ static void usage(void)
 		"  -S SSRC     SSRC (default 0x5157a11)\n"
 		"  -f FIRST    index (RTP sequence number) of the first packet (default 0)\n"
 		"  -T TOS      IP TOS / IPv6 traffic class of the packets sent\n"
+		"  -Z          IPv4: send with UDP checksum 0 (SO_NO_CHECK)\n"
 		"  -j          JSON output\n"
 		"ADDR is IPv4 or [IPv6]; a source port 0 lets the kernel choose.\n");
 	exit(2);
@@ -40,14 +41,14 @@ int main(int argc, char **argv)
 	unsigned long long count = 50, rate = 500, seconds = 10, first = 0;
 	uint64_t start, deadline, next, interval;
 	unsigned long long sent = 0, errors = 0;
-	int kind = KIND_RTP, json = 0, tos = -1, fd, opt, last_errno = 0;
+	int kind = KIND_RTP, json = 0, tos = -1, nocheck = 0, fd, opt, last_errno = 0;
 	uint32_t ssrc = 0x5157a11;
 	struct endpoint src, dst;
 	size_t size = 0;
 	uint8_t buf[65536];
 	char sbuf[80], dbuf[80];
 
-	while ((opt = getopt(argc, argv, "k:n:r:t:l:S:f:T:j")) != -1) {
+	while ((opt = getopt(argc, argv, "k:n:r:t:l:S:f:T:Zj")) != -1) {
 		switch (opt) {
 		case 'k':
 			kind = kind_parse(optarg);
@@ -74,6 +75,9 @@ int main(int argc, char **argv)
 			break;
 		case 'T':
 			tos = (int)parse_num("tos", optarg, 0, 255);
+			break;
+		case 'Z':
+			nocheck = 1;
 			break;
 		case 'j':
 			json = 1;
@@ -114,6 +118,10 @@ int main(int argc, char **argv)
 			perror("rtpsend: setsockopt tos");
 			return 1;
 		}
+	}
+	if (nocheck && setsockopt(fd, SOL_SOCKET, SO_NO_CHECK, &nocheck, sizeof(nocheck))) {
+		perror("rtpsend: SO_NO_CHECK");
+		return 1;
 	}
 	if (bind(fd, (struct sockaddr *)&src.ss, src.len)) {
 		fprintf(stderr, "rtpsend: bind %s: %s\n",
