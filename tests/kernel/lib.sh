@@ -83,6 +83,8 @@ tap_end() {
 lib_cleanup() {
 	local rc=$? pid ns
 	trap - EXIT INT TERM
+	# A script's own last words (say, reloading the module it removed).
+	declare -F lib_on_exit >/dev/null && lib_on_exit
 	for pid in "${lib_pids[@]}"; do
 		kill "$pid" 2>/dev/null
 	done

@@ -9,9 +9,11 @@
  *                            N random messages (bounded in time too); the
  *                            only assertion: every request is answered
  *                            (the kernel's health is checked in dmesg)
- *   genlfuzz noadmin [-u UID]
+ *   genlfuzz noadmin [-u UID | -K]
  *                            drops to UID (default 65534) without
- *                            capabilities; every command must get EPERM
+ *                            capabilities (-K: keep the identity, the caller
+ *                            dropped CAP_NET_ADMIN); every command must get
+ *                            EPERM
  *   genlfuzz userns          run as root of a new user+network namespace
  *                            (unshare -Urn): commands must be permitted
  *   genlfuzz bulk N LOCAL-ADDR BASEPORT OUT-ADDR PEER-ADDR:PORT [SESSION]
@@ -1126,7 +1128,7 @@ static void usage(void)
 	fprintf(stderr,
 		"usage: genlfuzz crafted\n"
 		"       genlfuzz random [-n COUNT] [-t SECONDS] [-s SEED]\n"
-		"       genlfuzz noadmin [-u UID]\n"
+		"       genlfuzz noadmin [-u UID | -K]\n"
 		"       genlfuzz userns\n"
 		"       genlfuzz bulk N LOCAL-ADDR BASEPORT OUT-ADDR PEER-ADDR:PORT [SESSION]\n");
 	exit(2);
@@ -1175,14 +1177,18 @@ int main(int argc, char **argv)
 		return run_random(count, seconds, seed);
 	} else if (!strcmp(mode, "noadmin")) {
 		uid_t uid = 65534;
+		int keep = 0;
 
 		optind = 2;
-		while ((opt = getopt(argc, argv, "u:")) != -1) {
-			if (opt != 'u')
+		while ((opt = getopt(argc, argv, "u:K")) != -1) {
+			if (opt == 'u')
+				uid = (uid_t)parse_num("uid", optarg, 1, 4000000000u);
+			else if (opt == 'K')
+				keep = 1;
+			else
 				usage();
-			uid = (uid_t)parse_num("uid", optarg, 1, 4000000000u);
 		}
-		if (getuid() == 0)
+		if (!keep && getuid() == 0)
 			drop_privileges(uid);
 		/* A socket opened without the capability, as a real user's would be. */
 		mnl_socket_close(nl);
