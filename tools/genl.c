@@ -112,9 +112,21 @@ static mnl_cb_t talk_ctl[NLMSG_MIN_TYPE] = {
 	[NLMSG_DONE] = talk_done,
 };
 
+int genl_dispatch(struct genl *g, uint16_t family, unsigned int seq,
+		  const void *buf, size_t len, mnl_cb_t cb, void *data)
+{
+	struct talk t = { .g = g, .family = family, .cb = cb, .data = data };
+	int ret;
+
+	ret = mnl_cb_run2(buf, len, seq, g->portid, talk_data, &t, talk_ctl,
+			  NLMSG_MIN_TYPE);
+	if (ret == MNL_CB_ERROR)
+		return t.err ? t.err : -errno;
+	return ret == MNL_CB_STOP ? 0 : 1;
+}
+
 int genl_talk(struct genl *g, struct nlmsghdr *nlh, mnl_cb_t cb, void *data)
 {
-	struct talk t = { .g = g, .family = nlh->nlmsg_type, .cb = cb, .data = data };
 	ssize_t len;
 	int ret;
 
@@ -126,12 +138,10 @@ int genl_talk(struct genl *g, struct nlmsghdr *nlh, mnl_cb_t cb, void *data)
 		len = mnl_socket_recvfrom(g->nl, g->buf, sizeof(g->buf));
 		if (len < 0)
 			return -errno;
-		ret = mnl_cb_run2(g->buf, len, nlh->nlmsg_seq, g->portid, talk_data,
-				  &t, talk_ctl, NLMSG_MIN_TYPE);
-	} while (ret > MNL_CB_STOP);
-	if (ret == MNL_CB_ERROR)
-		return t.err ? t.err : -errno;
-	return 0;
+		ret = genl_dispatch(g, nlh->nlmsg_type, nlh->nlmsg_seq, g->buf, len,
+				    cb, data);
+	} while (ret > 0);
+	return ret;
 }
 
 void genl_perror(const struct genl *g, int err, const char *what)

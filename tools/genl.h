@@ -37,6 +37,14 @@ struct nlmsghdr *genl_msg_start(void *buf, uint16_t family, uint8_t cmd,
  */
 int genl_talk(struct genl *g, struct nlmsghdr *nlh, mnl_cb_t cb, void *data);
 
+/*
+ * Handles one received buffer of answers to the request numbered seq:
+ * returns 1 if more are to come, 0 at the ack or the dump's end, or
+ * -errno (g->extack then holds the kernel's message, if any).
+ */
+int genl_dispatch(struct genl *g, uint16_t family, unsigned int seq,
+		  const void *buf, size_t len, mnl_cb_t cb, void *data);
+
 /* Prints a failed request's error as one line: "<what>: <reason>". */
 void genl_perror(const struct genl *g, int err, const char *what);
 
