@@ -196,11 +196,9 @@ static int family_cb(const struct nlmsghdr *nlh, void *data)
 	return MNL_CB_OK;
 }
 
-int genl_open(struct genl *g)
+int genl_socket_open(struct genl *g)
 {
 	int on = 1;
-	struct nlmsghdr *nlh;
-	int err;
 
 	g->family = 0;
 	g->events_group = 0;
@@ -213,33 +211,46 @@ int genl_open(struct genl *g)
 	}
 	if (mnl_socket_bind(g->nl, 0, MNL_SOCKET_AUTOPID) < 0) {
 		ctl_error("cannot bind the netlink socket: %s", strerror(errno));
-		goto close_socket;
+		mnl_socket_close(g->nl);
+		g->nl = NULL;
+		return -1;
 	}
 	g->portid = mnl_socket_get_portid(g->nl);
 	/* Ask for the kernel's reason with each error, without our request. */
 	mnl_socket_setsockopt(g->nl, NETLINK_EXT_ACK, &on, sizeof(on));
 	mnl_socket_setsockopt(g->nl, NETLINK_CAP_ACK, &on, sizeof(on));
-
-	nlh = genl_msg_start(g->buf, GENL_ID_CTRL, CTRL_CMD_GETFAMILY, NLM_F_ACK);
-	mnl_attr_put_strz(nlh, CTRL_ATTR_FAMILY_NAME, SIPWALL_GENL_NAME);
-	err = genl_talk(g, nlh, family_cb, g);
-	if (err == -ENOENT) {
-		ctl_error("sipwall kernel module is not loaded (try: modprobe sipwall)");
-		goto close_socket;
-	}
-	if (err) {
-		genl_perror(g, err, "cannot resolve the sipwall netlink family");
-		goto close_socket;
-	}
-	if (!g->family) {
-		ctl_error("cannot resolve the sipwall netlink family: no family id in the answer");
-		goto close_socket;
-	}
 	return 0;
+}
 
-close_socket:
-	mnl_socket_close(g->nl);
-	g->nl = NULL;
+int genl_resolve(struct genl *g, const char *name)
+{
+	struct nlmsghdr *nlh;
+	int err;
+
+	g->family = 0;
+	g->events_group = 0;
+	nlh = genl_msg_start(g->buf, GENL_ID_CTRL, CTRL_CMD_GETFAMILY, NLM_F_ACK);
+	mnl_attr_put_strz(nlh, CTRL_ATTR_FAMILY_NAME, name);
+	err = genl_talk(g, nlh, family_cb, g);
+	if (!err && !g->family)
+		err = -EBADMSG;
+	return err;
+}
+
+int genl_open(struct genl *g)
+{
+	int err;
+
+	if (genl_socket_open(g))
+		return -1;
+	err = genl_resolve(g, SIPWALL_GENL_NAME);
+	if (!err)
+		return 0;
+	if (err == -ENOENT)
+		ctl_error("sipwall kernel module is not loaded (try: modprobe sipwall)");
+	else
+		genl_perror(g, err, "cannot resolve the sipwall netlink family");
+	genl_close(g);
 	return -1;
 }
 

@@ -26,6 +26,11 @@ struct genl {
 int genl_open(struct genl *g);
 void genl_close(struct genl *g);
 
+/* The two halves of genl_open: a socket (prints why not), and a family. */
+int genl_socket_open(struct genl *g);
+/* Sets g->family and g->events_group; returns 0 or -errno (-ENOENT: none). */
+int genl_resolve(struct genl *g, const char *name);
+
 /* Starts a sipwall request in buf (GENL_BUF_SIZE bytes). */
 struct nlmsghdr *genl_msg_start(void *buf, uint16_t family, uint8_t cmd,
 				uint16_t flags);

@@ -146,3 +146,41 @@ void test_genl_dump(void **state)
 	assert_int_equal(dispatch(g.buf, nlh, count_cb, &n), -EMSGSIZE);
 	assert_string_equal(g.extack, "flow does not fit");
 }
+
+static int family_name_cb(const struct nlmsghdr *nlh, void *data)
+{
+	const struct nlattr *attr;
+
+	mnl_attr_for_each(attr, nlh, GENL_HDRLEN)
+		if (mnl_attr_get_type(attr) == CTRL_ATTR_FAMILY_NAME &&
+		    !strcmp(mnl_attr_get_str(attr), "nlctrl"))
+			++*(int *)data;
+	return MNL_CB_OK;
+}
+
+/* The socket half, against the running kernel's own genl controller. */
+void test_genl_kernel(void **state)
+{
+	struct nlmsghdr *nlh;
+	int found = 0;
+
+	(void)state;
+	assert_int_equal(genl_socket_open(&g), 0);
+	assert_int_equal(genl_resolve(&g, "nlctrl"), 0);
+	assert_int_equal(g.family, GENL_ID_CTRL);
+	assert_int_equal(g.events_group, 0);
+	assert_int_equal(genl_resolve(&g, "sipwall-nofam"), -ENOENT);
+	assert_int_equal(g.family, 0);
+
+	/* A dump of every family, nlctrl among them, to its NLMSG_DONE. */
+	nlh = genl_msg_start(g.buf, GENL_ID_CTRL, CTRL_CMD_GETFAMILY, NLM_F_DUMP);
+	assert_int_equal(genl_talk(&g, nlh, family_name_cb, &found), 0);
+	assert_int_equal(found, 1);
+
+	/* A refused request: its error, and the socket still usable after. */
+	nlh = genl_msg_start(g.buf, GENL_ID_CTRL, CTRL_CMD_GETFAMILY, NLM_F_ACK);
+	mnl_attr_put_u16(nlh, CTRL_ATTR_MAX + 10, 1);
+	assert_true(genl_talk(&g, nlh, NULL, NULL) < 0);
+	assert_int_equal(genl_resolve(&g, "nlctrl"), 0);
+	genl_close(&g);
+}

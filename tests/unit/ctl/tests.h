@@ -56,7 +56,8 @@ int json_valid(const char *s);
 #define TESTS_GENL \
 	cmocka_unit_test(test_genl_ack), \
 	cmocka_unit_test(test_genl_extack), \
-	cmocka_unit_test(test_genl_dump)
+	cmocka_unit_test(test_genl_dump), \
+	cmocka_unit_test(test_genl_kernel)
 
 #define TESTS_CLI \
 	cmocka_unit_test(test_cli_help), \
@@ -74,7 +75,7 @@ DECLARE(test_json_escape); DECLARE(test_json_validator); DECLARE(test_flow_plain
 DECLARE(test_flow_json); DECLARE(test_flow_pretty); DECLARE(test_flow_learned);
 DECLARE(test_flow_malformed); DECLARE(test_list_json); DECLARE(test_stats);
 DECLARE(test_config_show); DECLARE(test_monitor_events);
-DECLARE(test_genl_ack); DECLARE(test_genl_extack); DECLARE(test_genl_dump);
+DECLARE(test_genl_ack); DECLARE(test_genl_extack); DECLARE(test_genl_dump); DECLARE(test_genl_kernel);
 DECLARE(test_cli_help); DECLARE(test_cli_errors); DECLARE(test_cli_no_module);
 
 #endif
