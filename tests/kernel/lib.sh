@@ -113,6 +113,8 @@ lib_init() {
 		wait $sp && kill -TERM "$self"
 	) &
 	lib_watchdog=$!
+	# The guest does not autoload modules ("Unknown device type" for veth).
+	modprobe -q veth 2>/dev/null
 	for t in "$RTPSEND" "$RTPSINK" "$GENLFUZZ"; do
 		if [[ ! -x "$t" ]]; then
 			echo "Bail out! $t is missing: run make -C tests/tools"

@@ -65,6 +65,12 @@ setup() {
 	ip -n "$SW" link set s1 up
 	ip -n "$CALLEE" link set e0 up
 	ip netns exec "$SW" sysctl -qw net.ipv4.ip_forward=0 net.ipv6.conf.all.forwarding=0
+	# The callee's neighbour entries are made permanent: forwarding to a
+	# neighbour that still has to be resolved is 40-neigh.sh's subject.
+	local mac
+	mac=$(ip -n "$CALLEE" -br link show e0 | awk '{ print $3 }')
+	ip -n "$SW" neigh replace 10.91.2.2 lladdr "$mac" dev s1 nud permanent
+	ip -n "$SW" neigh replace fd00:91:2::2 lladdr "$mac" dev s1 nud permanent
 	if command -v ethtool >/dev/null; then
 		ip netns exec "$CALLER" ethtool -K c0 tx off >/dev/null
 		ip netns exec "$SW" ethtool -K s0 rx off >/dev/null
