@@ -138,10 +138,10 @@ ctl_err "dscp 64" 'dscp|64' flow add "${F[@]}" dscp 64
 ctl_err "timeout too large" 'timeout|86401' flow add "${F[@]}" timeout 86401
 ctl_err "session not a number" 'session|x' flow add "${F[@]}" session x
 ctl_err "unknown SRTP suite" 'suite|AES_BOGUS' flow add "${F[@]}" srtp-in AES_BOGUS AAAA
-ctl_err "mixed families in/from" 'famil|match|mix' flow add in 10.99.0.1:30000 from '[fd00:99::2]:5000' out 10.99.0.1:30001 to 10.99.0.2:6000
+ctl_err "mixed families in/from" 'famil|IPv4|IPv6|match|mix' flow add in 10.99.0.1:30000 from '[fd00:99::2]:5000' out 10.99.0.1:30001 to 10.99.0.2:6000
 ctl_err "media-ports reversed" 'range|port|media' config media-ports 31000-30000
 ctl_err "media-ports garbage" 'range|port|media|x' config media-ports x
-ctl_err "flow del of a missing flow" 'no such|not found|exist' flow del in 10.99.0.1:39999
+ctl_err "flow del of a missing flow" 'no flow|no such|not found|exist' flow del in 10.99.0.1:39999
 ip netns exec "$FZ" "$SIPWALLCTL" flow add "${F[@]}" >/dev/null 2>&1
 ctl_err "flow add of an existing flow" 'exist' flow add "${F[@]}"
 ip netns exec "$FZ" "$SIPWALLCTL" flow flush >/dev/null 2>&1
