@@ -24,38 +24,37 @@ const char flow_usage[] =
 	"AES_256_CM_HMAC_SHA1_80, AES_256_CM_HMAC_SHA1_32, AEAD_AES_128_GCM,\n"
 	"AEAD_AES_256_GCM); KEY is the inline base64 of master key || salt.\n";
 
-/* Where a word goes and how it is parsed. */
-enum word_kind { W_ENDPOINT, W_NUMBER, W_SRTP, W_FLAG };
-
-struct word {
-	const char *name;
-	enum word_kind kind;
-	const char *arg;	/* for "missing ARG after 'name'" */
+enum word_id {
+	W_IN, W_FROM, W_LEARN, W_OUT, W_TO, W_SESSION, W_DSCP, W_TIMEOUT,
+	W_SRTP_IN, W_SRTP_OUT,
 };
 
-static const struct word add_words[] = {
-	{ "in", W_ENDPOINT, "ADDR:PORT" },
-	{ "from", W_ENDPOINT, "ADDR:PORT or learn" },
-	{ "learn", W_FLAG, NULL },
-	{ "out", W_ENDPOINT, "ADDR:PORT" },
-	{ "to", W_ENDPOINT, "ADDR:PORT" },
-	{ "session", W_NUMBER, "N" },
-	{ "dscp", W_NUMBER, "N (0-63)" },
-	{ "timeout", W_NUMBER, "SECONDS" },
-	{ "srtp-in", W_SRTP, "SUITE KEY" },
-	{ "srtp-out", W_SRTP, "SUITE KEY" },
+static const struct word {
+	const char *name;
+	const char *arg;	/* what follows, for "missing ARG after 'name'" */
+} add_words[] = {
+	[W_IN] = { "in", "ADDR:PORT" },
+	[W_FROM] = { "from", "ADDR:PORT or learn" },
+	[W_LEARN] = { "learn", NULL },
+	[W_OUT] = { "out", "ADDR:PORT" },
+	[W_TO] = { "to", "ADDR:PORT" },
+	[W_SESSION] = { "session", "N" },
+	[W_DSCP] = { "dscp", "N (0-63)" },
+	[W_TIMEOUT] = { "timeout", "SECONDS" },
+	[W_SRTP_IN] = { "srtp-in", "SUITE KEY" },
+	[W_SRTP_OUT] = { "srtp-out", "SUITE KEY" },
 };
 
 #define N_ADD_WORDS (sizeof(add_words) / sizeof(add_words[0]))
 
-static const struct word *add_word(const char *s)
+static int add_word(const char *s)
 {
 	size_t i;
 
 	for (i = 0; i < N_ADD_WORDS; i++)
 		if (!strcmp(s, add_words[i].name))
-			return &add_words[i];
-	return NULL;
+			return i;
+	return -1;
 }
 
 static int add_srtp(int argc, char **argv, int i, struct srtp_params *p)
@@ -77,65 +76,57 @@ static int add_srtp(int argc, char **argv, int i, struct srtp_params *p)
 static int add_one(int argc, char **argv, int i, struct flow_req *req,
 		   unsigned int *seen)
 {
-	const struct word *w = add_word(argv[i]);
-	struct endpoint *ep = NULL;
-	unsigned int bit;
+	int id = add_word(argv[i]);
+	const char *arg = i + 1 < argc ? argv[i + 1] : NULL;
 	uint64_t n;
 
-	if (!w) {
+	if (id < 0) {
 		ctl_error("unknown word '%s' in flow add (expected in, from, learn, "
 			  "out, to, session, dscp, timeout, srtp-in or srtp-out)", argv[i]);
 		return -1;
 	}
-	bit = 1U << (w - add_words);
-	if (*seen & bit) {
-		ctl_error("'%s' given twice", w->name);
+	if (*seen & (1U << id)) {
+		ctl_error("'%s' given twice", argv[i]);
 		return -1;
 	}
-	*seen |= bit;
-	if (w->kind == W_FLAG) {
+	*seen |= 1U << id;
+	if (add_words[id].arg && i + 1 >= argc) {
+		ctl_error("missing %s after '%s'", add_words[id].arg, argv[i]);
+		return -1;
+	}
+	switch (id) {
+	case W_LEARN:
 		req->learn = true;
 		return 1;
-	}
-	if (i + 1 >= argc) {
-		ctl_error("missing %s after '%s'", w->arg, w->name);
-		return -1;
-	}
-	switch (w->kind) {
-	case W_ENDPOINT:
-		if (!strcmp(w->name, "from") && !strcmp(argv[i + 1], "learn")) {
+	case W_FROM:
+		if (!strcmp(arg, "learn")) {
 			req->learn = true;
 			return 2;
 		}
-		ep = !strcmp(w->name, "in") ? &req->in :
-		     !strcmp(w->name, "from") ? &req->from :
-		     !strcmp(w->name, "out") ? &req->out : &req->to;
-		return parse_endpoint(argv[i + 1], ep) ? -1 : 2;
-	case W_NUMBER:
-		if (!strcmp(w->name, "session")) {
-			if (parse_u64("session", argv[i + 1], 0, UINT64_MAX, &req->session))
-				return -1;
-			req->has_session = true;
-		} else if (!strcmp(w->name, "dscp")) {
-			if (parse_u64("dscp", argv[i + 1], 0, SIPWALL_DSCP_MAX, &n))
-				return -1;
-			req->dscp = n;
-		} else {
-			if (parse_u64("timeout", argv[i + 1], 0, SIPWALL_TIMEOUT_MAX, &n))
-				return -1;
-			req->timeout = n;
-			req->has_timeout = true;
-		}
-		return 2;
-	case W_SRTP:
-		if (add_srtp(argc, argv, i, !strcmp(w->name, "srtp-in") ?
-			     &req->srtp_in : &req->srtp_out))
+		return parse_endpoint(arg, &req->from) ? -1 : 2;
+	case W_IN:
+		return parse_endpoint(arg, &req->in) ? -1 : 2;
+	case W_OUT:
+		return parse_endpoint(arg, &req->out) ? -1 : 2;
+	case W_TO:
+		return parse_endpoint(arg, &req->to) ? -1 : 2;
+	case W_SESSION:
+		req->has_session = true;
+		return parse_u64("session", arg, 0, UINT64_MAX, &req->session) ? -1 : 2;
+	case W_DSCP:
+		if (parse_u64("dscp", arg, 0, SIPWALL_DSCP_MAX, &n))
 			return -1;
-		return 3;
-	case W_FLAG:
-		break;
+		req->dscp = n;
+		return 2;
+	case W_TIMEOUT:
+		if (parse_u64("timeout", arg, 0, SIPWALL_TIMEOUT_MAX, &n))
+			return -1;
+		req->timeout = n;
+		req->has_timeout = true;
+		return 2;
 	}
-	return -1;
+	return add_srtp(argc, argv, i, id == W_SRTP_IN ? &req->srtp_in :
+			&req->srtp_out) ? -1 : 3;
 }
 
 int flow_add_parse(int argc, char **argv, struct flow_req *req)
@@ -367,11 +358,11 @@ static int flow_list(const struct ctl *ctl, int argc, char **argv)
 			flowmsg_print_cb, &o);
 	if (err) {
 		genl_perror(&g, err, "flow list");
-		goto close;
+		goto close_genl;
 	}
 	out_list_end(&o);
 	ret = 0;
-close:
+close_genl:
 	genl_close(&g);
 	return ret;
 }
@@ -407,7 +398,7 @@ static int flow_flush(const struct ctl *ctl, int argc, char **argv)
 			flushed_cb, &flushed);
 	if (err) {
 		genl_perror(&g, err, "flow flush");
-		goto close;
+		goto close_genl;
 	}
 	if (flushed >= 0) {
 		out_init(&o, stdout, ctl->mode);
@@ -416,7 +407,7 @@ static int flow_flush(const struct ctl *ctl, int argc, char **argv)
 		out_record_end(&o);
 	}
 	ret = 0;
-close:
+close_genl:
 	genl_close(&g);
 	return ret;
 }

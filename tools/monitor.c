@@ -169,7 +169,7 @@ int monitor_main(const struct ctl *ctl, int argc, char **argv)
 	if (parse_opts(argc, argv, &opts) || genl_open(&g))
 		return 1;
 	if (genl_subscribe(&g))
-		goto close;
+		goto close_genl;
 	out_init(&m.out, stdout, ctl->mode);
 	m.family = g.family;
 	m.count = opts.count;
@@ -180,7 +180,7 @@ int monitor_main(const struct ctl *ctl, int argc, char **argv)
 	}
 	if (!listen_events(&g, &m, &opts))
 		ret = 0;
-close:
+close_genl:
 	genl_close(&g);
 	return ret;
 }
