@@ -201,7 +201,7 @@ static int flow_xmit(struct sipwall_net *sn, struct sipwall_flow *flow,
 	unsigned int new_l3 = out4 ? sizeof(struct iphdr) : sizeof(struct ipv6hdr);
 	struct dst_entry *dst;
 	struct udphdr *uh;
-	int headroom, hops;
+	int headroom, hops, err;
 	u8 tos;
 
 	dst = flow_route(sn->net, flow);
@@ -242,12 +242,15 @@ static int flow_xmit(struct sipwall_net *sn, struct sipwall_flow *flow,
 	hops = out4 ? ip4_dst_hoplimit(dst) : ip6_dst_hoplimit(dst);
 	hops = min(hops, pkt->ttl - 1);
 
+	/* net_xmit_eval() evaluates its argument twice: call first. */
 	if (out4) {
 		push_ipv4_header(sn->net, skb, flow, tos, hops);
-		return net_xmit_eval(ip_local_out(sn->net, NULL, skb));
+		err = ip_local_out(sn->net, NULL, skb);
+	} else {
+		push_ipv6_header(skb, flow, tos, hops);
+		err = ip6_local_out(sn->net, NULL, skb);
 	}
-	push_ipv6_header(skb, flow, tos, hops);
-	return net_xmit_eval(ip6_local_out(sn->net, NULL, skb));
+	return net_xmit_eval(err);
 
 err_release_dst:
 	dst_release(dst);
