@@ -16,6 +16,10 @@
  *                            EPERM
  *   genlfuzz userns          run as root of a new user+network namespace
  *                            (unshare -Urn): commands must be permitted
+ *   genlfuzz dumpcheck [-n STABLE] [-d DUMPS]
+ *                            dumps a stable set of flows while another
+ *                            process adds and deletes flows: each stable
+ *                            flow must be listed exactly once per dump
  *   genlfuzz bulk N LOCAL-ADDR BASEPORT OUT-ADDR PEER-ADDR:PORT [SESSION]
  *                            adds N "learn" flows fast: LOCAL:BASEPORT+i,
  *                            out OUT:BASEPORT+i, to PEER
@@ -38,6 +42,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
+#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -1121,6 +1126,172 @@ static int run_bulk(unsigned long n, const char *local, unsigned long base,
 	return failed ? 1 : 0;
 }
 
+/* ------------------------------------------------------ dump consistency */
+
+/* The LOCAL port of a FLOW_GET dump message, or -1. */
+static int dump_local_port(const struct nlmsghdr *nlh)
+{
+	const struct nlattr *a, *b, *c;
+
+	mnl_attr_for_each(a, nlh, sizeof(struct genlmsghdr)) {
+		if (mnl_attr_get_type(a) != SIPWALL_A_FLOW)
+			continue;
+		mnl_attr_for_each_nested(b, a) {
+			if (mnl_attr_get_type(b) != SIPWALL_FLOW_A_LOCAL)
+				continue;
+			mnl_attr_for_each_nested(c, b)
+				if (mnl_attr_get_type(c) == SIPWALL_EP_A_PORT &&
+				    mnl_attr_get_payload_len(c) == 2)
+					return mnl_attr_get_u16(c);
+		}
+	}
+	return -1;
+}
+
+/* Adds (or deletes) flows L4:first .. first+n-1 over socket s. */
+static int churn_one(struct mnl_socket *s, int port, int add)
+{
+	struct nlmsghdr *nlh;
+	struct nlattr *f;
+	int err;
+
+	nlh = req(add ? SIPWALL_CMD_FLOW_NEW : SIPWALL_CMD_FLOW_DEL, 0);
+	f = mnl_attr_nest_start(nlh, SIPWALL_A_FLOW);
+	put_ep(nlh, SIPWALL_FLOW_A_LOCAL, L4, port);
+	if (add) {
+		mnl_attr_put_u32(nlh, SIPWALL_FLOW_A_FLAGS, SIPWALL_FLOW_F_LEARN);
+		put_ep(nlh, SIPWALL_FLOW_A_OUT_LOCAL, L4, port);
+		put_ep(nlh, SIPWALL_FLOW_A_OUT_PEER, P4, 6000);
+		mnl_attr_put_u64(nlh, SIPWALL_FLOW_A_SESSION, 42);
+	}
+	mnl_attr_nest_end(nlh, f);
+	err = transact_raw(s, nlh->nlmsg_len, nlh->nlmsg_seq);
+	return err;
+}
+
+/*
+ * A stable set of flows is dumped again and again while a child process
+ * adds and deletes other flows: every stable flow must be listed exactly
+ * once in every dump (the contract: dumps resume by flow id).
+ */
+static int run_dumpcheck(int nstable, int ndumps)
+{
+	static uint8_t seen[65536];
+	int i, d, bad = 0, intr = 0, churned = 0;
+	pid_t child;
+	int pfd[2];
+
+	flush_all();
+	for (i = 0; i < nstable; i++) {
+		int err = churn_one(nl, 20000 + i, 1);
+
+		if (err) {
+			printf("FAIL dumpcheck: adding stable flow %d: %s (%s)\n", i, err_name(err), extack);
+			return 1;
+		}
+	}
+	if (pipe(pfd))
+		return 2;
+	child = fork();
+	if (child < 0)
+		return 2;
+	if (child == 0) {
+		/* The churn: its own socket; stops when the parent closes the pipe. */
+		struct mnl_socket *s = sock_open();
+		struct pollfd p = { .fd = pfd[0], .events = POLLIN };
+		uint64_t end = now_ns() + 120 * 1000000000ull;
+		int k = 0, n = 0;
+
+		close(pfd[1]);
+		while (now_ns() < end && poll(&p, 1, 0) == 0) {
+			churn_one(s, 40000 + (k % 3000), 1);
+			if (k >= 1000)
+				churn_one(s, 40000 + ((k - 1000) % 3000), 0);
+			k++;
+			n++;
+		}
+		_exit(n > 0 ? 0 : 1);
+	}
+	close(pfd[0]);
+	for (d = 0; d < ndumps; d++) {
+		struct nlmsghdr *nlh = req(SIPWALL_CMD_FLOW_GET, NLM_F_DUMP);
+		uint32_t sq = nlh->nlmsg_seq;
+		int done = 0, dups = 0, missing = 0, other = 0;
+
+		memset(seen, 0, sizeof(seen));
+		if (mnl_socket_sendto(nl, nlh, nlh->nlmsg_len) < 0)
+			return 2;
+		while (!done) {
+			struct pollfd p = { .fd = mnl_socket_get_fd(nl), .events = POLLIN };
+			ssize_t n;
+			int rem;
+
+			if (poll(&p, 1, TIMEOUT_MS) <= 0) {
+				printf("FAIL dumpcheck: dump %d: no answer\n", d);
+				bad++;
+				break;
+			}
+			n = recv(p.fd, rxbuf, BUFSZ, 0);
+			if (n < 0) {
+				printf("FAIL dumpcheck: dump %d: recv: %s\n", d, strerror(errno));
+				bad++;
+				break;
+			}
+			rem = (int)n;
+			for (nlh = (struct nlmsghdr *)rxbuf; mnl_nlmsg_ok(nlh, rem);
+			     nlh = mnl_nlmsg_next(nlh, &rem)) {
+				int port;
+
+				if (nlh->nlmsg_seq != sq)
+					continue;
+				if (nlh->nlmsg_flags & NLM_F_DUMP_INTR)
+					intr++;
+				if (nlh->nlmsg_type == NLMSG_DONE || nlh->nlmsg_type == NLMSG_ERROR) {
+					int err = parse_status(nlh);
+
+					if (err) {
+						printf("FAIL dumpcheck: dump %d ended with %s\n", d, err_name(err));
+						bad++;
+					}
+					done = 1;
+					break;
+				}
+				port = dump_local_port(nlh);
+				if (port < 0)
+					other++;
+				else if (seen[port]++)
+					dups++;
+			}
+		}
+		for (i = 0; i < nstable; i++)
+			if (seen[20000 + i] != 1)
+				missing += seen[20000 + i] == 0;
+		for (i = 40000; i < 43000; i++)
+			churned += seen[i];
+		if (dups || missing || other) {
+			printf("FAIL dumpcheck: dump %d: %d stable flows missing, %d listed twice, "
+			       "%d messages without a LOCAL port\n", d, missing, dups, other);
+			bad++;
+		}
+	}
+	close(pfd[1]);
+	{
+		int st = 0;
+
+		waitpid(child, &st, 0);
+		if (!WIFEXITED(st) || WEXITSTATUS(st)) {
+			printf("FAIL dumpcheck: the churn process failed\n");
+			bad++;
+		}
+	}
+	if (!bad)
+		printf("PASS dumpcheck: %d dumps of %d stable flows under churn: each listed exactly "
+		       "once (%d churned flows seen, %d NLM_F_DUMP_INTR messages)\n",
+		       ndumps, nstable, churned, intr);
+	flush_all();
+	return bad ? 1 : 0;
+}
+
 /* ------------------------------------------------------------------- main */
 
 static void usage(void)
@@ -1130,6 +1301,7 @@ static void usage(void)
 		"       genlfuzz random [-n COUNT] [-t SECONDS] [-s SEED]\n"
 		"       genlfuzz noadmin [-u UID | -K]\n"
 		"       genlfuzz userns\n"
+		"       genlfuzz dumpcheck [-n STABLE] [-d DUMPS]\n"
 		"       genlfuzz bulk N LOCAL-ADDR BASEPORT OUT-ADDR PEER-ADDR:PORT [SESSION]\n");
 	exit(2);
 }
@@ -1194,6 +1366,19 @@ int main(int argc, char **argv)
 		mnl_socket_close(nl);
 		nl = sock_open();
 		return run_perm(1);
+	} else if (!strcmp(mode, "dumpcheck")) {
+		int nstable = 2000, ndumps = 20;
+
+		optind = 2;
+		while ((opt = getopt(argc, argv, "n:d:")) != -1) {
+			if (opt == 'n')
+				nstable = (int)parse_num("STABLE", optarg, 1, 10000);
+			else if (opt == 'd')
+				ndumps = (int)parse_num("DUMPS", optarg, 1, 100000);
+			else
+				usage();
+		}
+		return run_dumpcheck(nstable, ndumps);
 	} else if (!strcmp(mode, "userns")) {
 		return run_perm(0);
 	} else if (!strcmp(mode, "bulk")) {

@@ -10,6 +10,8 @@
 #   unknown and truncated attributes, unknown flags and commands, oversized
 #   messages) each get the right error class and an extack message; valid
 #   requests and EEXIST/ENOENT work;
+# - genlfuzz dumpcheck: while another process adds and deletes flows, every
+#   dump lists each flow that exists throughout exactly once;
 # - genlfuzz random: a bounded loop of random messages is always answered
 #   (the harness fails the run on any kernel warning);
 # - a caller without CAP_NET_ADMIN gets EPERM for every command; root of its
@@ -53,6 +55,12 @@ ip netns exec "$FZ" "$GENLFUZZ" crafted >"$lib_tmp/crafted" 2>&1
 rc=$?
 tap_from crafted <"$lib_tmp/crafted"
 check_eq "genlfuzz crafted exit status" $rc 0
+
+# Dumps stay consistent while the table changes.
+ip netns exec "$FZ" timeout 90 "$GENLFUZZ" dumpcheck -n 2000 -d 20 >"$lib_tmp/dump" 2>&1
+rc=$?
+tap_from dumps <"$lib_tmp/dump"
+check_eq "genlfuzz dumpcheck exit status" $rc 0
 
 # Random messages, bounded in count and time.
 seedopt=()
