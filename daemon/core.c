@@ -1,0 +1,183 @@
+// SPDX-License-Identifier: GPL-2.0
+#include <arpa/inet.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "core.h"
+#include "log.h"
+#include "sip_lex.h"
+#include "sip_write.h"
+
+/* What sipwalld itself answers today; the B2BUA adds the call methods. */
+#define CORE_ALLOW "Allow: OPTIONS, ACK, CANCEL\r\n"
+
+/* One message at a time: the loop is single-threaded. */
+static struct sip_msg rx;
+
+static void source_host(const struct sipwall_peer *p, char *out, size_t out_size)
+{
+	const void *a = p->addr.ss_family == AF_INET6 ?
+			(const void *)&((const struct sockaddr_in6 *)&p->addr)->sin6_addr :
+			(const void *)&((const struct sockaddr_in *)&p->addr)->sin_addr;
+
+	inet_ntop(p->addr.ss_family, a, out, (socklen_t)out_size);
+}
+
+static uint16_t source_port(const struct sipwall_peer *p)
+{
+	return ntohs(p->addr.ss_family == AF_INET6 ?
+		     ((const struct sockaddr_in6 *)&p->addr)->sin6_port :
+		     ((const struct sockaddr_in *)&p->addr)->sin_port);
+}
+
+static void set_port(struct sipwall_peer *p, uint16_t port)
+{
+	if (p->addr.ss_family == AF_INET6)
+		((struct sockaddr_in6 *)&p->addr)->sin6_port = htons(port);
+	else
+		((struct sockaddr_in *)&p->addr)->sin_port = htons(port);
+}
+
+/* Drops ;received and ;rport from a Via parameter run, keeping the rest. */
+static void copy_other_params(struct sip_str params, char *out, size_t out_size)
+{
+	const char *p = params.p, *end = params.p + params.len;
+	size_t n = 0;
+
+	out[0] = '\0';
+	while (p < end) {
+		const char *item = p + 1, *next = item, *name_end;
+		struct sip_str name;
+
+		while (next < end && *next != ';')
+			next++;
+		for (name_end = item; name_end < next && *name_end != '='; name_end++)
+			;
+		name = sip_str_trim(sip_str_make(item, (size_t)(name_end - item)));
+		if (!sip_str_is_nocase(name, "received") && !sip_str_is_nocase(name, "rport") &&
+		    n + (size_t)(next - p) < out_size) {
+			memcpy(out + n, p, (size_t)(next - p));
+			n += (size_t)(next - p);
+			out[n] = '\0';
+		}
+		p = next;
+	}
+}
+
+/*
+ * RFC 3261 18.2.1 and RFC 3581: stamp the top Via with the address the
+ * request really came from, and aim the answer there. Over UDP the answer
+ * goes to the source address, and to the source port if the client asked
+ * for rport (the NAT case), else to the port of sent-by.
+ */
+static void stamp_via(struct sip_msg *m, struct sipwall_peer *reply)
+{
+	char host[INET6_ADDRSTRLEN], params[768], sent_by_port[8] = "", rport[16] = "";
+	int top = sip_msg_find(m, SIP_HDR_VIA, 0);
+	struct sip_str sent_by_host = m->via.host, value;
+	bool differs;
+
+	source_host(reply, host, sizeof(host));
+	if (sent_by_host.len && sent_by_host.p[0] == '[')
+		sent_by_host = sip_str_make(sent_by_host.p + 1, sent_by_host.len - 2);
+	differs = !sip_str_eq(sent_by_host, sip_str_from_cstr(host));
+	if (reply->proto == SIPWALL_PROTO_UDP && !m->via.has_rport)
+		set_port(reply, m->via.port ? m->via.port : 5060);
+	if (!differs && !m->via.has_rport)
+		return;
+	copy_other_params(m->via.params, params, sizeof(params));
+	if (m->via.port)
+		snprintf(sent_by_port, sizeof(sent_by_port), ":%u", m->via.port);
+	if (m->via.has_rport)
+		snprintf(rport, sizeof(rport), ";rport=%u", source_port(reply));
+	value = sip_msg_store(m, SIP_STR_FMT " " SIP_STR_FMT "%s%s;received=%s%s",
+			      SIP_STR_ARG(m->via.protocol), SIP_STR_ARG(m->via.host),
+			      sent_by_port, params, host, rport);
+	if (value.p && top >= 0)
+		sip_msg_header_set(m, (unsigned int)top, value);
+}
+
+void sipwall_core_receive(const struct sipwall_peer *from, char *buf, size_t len)
+{
+	struct sipwall_peer reply = *from;
+	enum sip_transport_kind framing = from->proto == SIPWALL_PROTO_UDP ?
+					  SIP_FRAMING_DATAGRAM : SIP_FRAMING_STREAM;
+	char where[64];
+
+	sipwall_stats.rx_messages++;
+	if (sip_msg_parse(&rx, buf, len, framing)) {
+		sipwall_addr_format(&from->addr, where, sizeof(where));
+		if (!rx.is_request && len >= 4 && !strncmp(rx.raw.p ? rx.raw.p : buf, "SIP/", 4)) {
+			sipwall_stats.rx_bad_responses++;
+			log_debug("realm %s: dropping a malformed response from %s: %s",
+				  from->realm->name, where, rx.error_reason);
+			return;
+		}
+		sipwall_stats.rx_bad_requests++;
+		log_info("realm %s: bad request from %s:%s: %u %s", from->realm->name,
+			 sipwall_proto_name(from->proto), where, rx.error_status, rx.error_reason);
+		/* answerable only if the request line and a Via made it through */
+		if (rx.is_request && rx.via_count) {
+			stamp_via(&rx, &reply);
+			sipwall_reply_stateless(&rx, &reply, rx.error_status, rx.error_reason);
+		}
+		return;
+	}
+	if (!rx.is_request) {
+		sipwall_txn_receive_response(&rx, from);
+		return;
+	}
+	stamp_via(&rx, &reply);
+	sipwall_txn_receive_request(&rx, &reply);
+}
+
+static bool scheme_supported(const struct sip_msg *req)
+{
+	return req->request_uri.scheme == SIP_URI_SIP || req->request_uri.scheme == SIP_URI_SIPS ||
+	       req->request_uri.scheme == SIP_URI_TEL;
+}
+
+static void core_request(struct sipwall_txn *st, struct sip_msg *req)
+{
+	int require = sip_msg_find(req, SIP_HDR_REQUIRE, 0);
+	char extra[512];
+
+	if (!scheme_supported(req)) {
+		sipwall_txn_respond(st, 416, "Unsupported URI Scheme", NULL, SIP_STR(""));
+		return;
+	}
+	/* RFC 3261 8.2.2.3: no extension is supported yet, so any Require fails */
+	if (require >= 0 && req->method != SIP_METHOD_CANCEL) {
+		snprintf(extra, sizeof(extra), "Unsupported: %.*s\r\n",
+			 (int)(req->headers[require].value.len < 400 ? req->headers[require].value.len : 400),
+			 req->headers[require].value.p);
+		sipwall_txn_respond(st, 420, "Bad Extension", extra, SIP_STR(""));
+		return;
+	}
+	switch (req->method) {
+	case SIP_METHOD_OPTIONS:
+		/* RFC 3261 11.2: capabilities, answered even at Max-Forwards 0 */
+		sipwall_txn_respond(st, 200, "OK", CORE_ALLOW "Accept: application/sdp\r\n",
+				    SIP_STR(""));
+		break;
+	default:
+		if (req->max_forwards == 0) {
+			sipwall_txn_respond(st, 483, "Too Many Hops", NULL, SIP_STR(""));
+			break;
+		}
+		sipwall_txn_respond(st, 501, "Not Implemented", CORE_ALLOW, SIP_STR(""));
+		break;
+	}
+}
+
+static void core_ack(struct sip_msg *ack, const struct sipwall_peer *from)
+{
+	(void)ack;
+	(void)from;
+	/* no dialogs yet: an ACK without a transaction has nothing to confirm */
+}
+
+const struct sipwall_txn_tu sipwall_core_tu = {
+	.request = core_request,
+	.ack = core_ack,
+};
