@@ -117,14 +117,14 @@ static __wsum addr_csum(const struct sipwall_endpoint *ep)
 }
 
 /*
- * Updates the UDP checksum for new addresses and ports, incrementally so
- * that a payload corrupted on the way in still fails at the receiver. Only
- * an IPv4 datagram without a checksum (allowed in IPv4, not IPv6) that
- * leaves over IPv6 needs a sum over its payload.
+ * Rewrites the UDP ports and updates the checksum, incrementally so that a
+ * payload corrupted on the way in still fails at the receiver. Only an IPv4
+ * datagram without a checksum (allowed in IPv4, not in IPv6) that leaves
+ * over IPv6 needs a sum over its payload.
  */
-static void udp_csum_update(struct sk_buff *skb, struct udphdr *uh,
-			    const struct rx_packet *pkt,
-			    const struct sipwall_flow *flow, unsigned int ulen)
+static void udp_rewrite(struct sk_buff *skb, struct udphdr *uh,
+			const struct rx_packet *pkt,
+			const struct sipwall_flow *flow, unsigned int ulen)
 {
 	const struct sipwall_endpoint *from = &flow->out_local, *to = &flow->out_peer;
 	__wsum diff;
@@ -134,6 +134,8 @@ static void udp_csum_update(struct sk_buff *skb, struct udphdr *uh,
 		skb->ip_summed = CHECKSUM_NONE;
 
 	if (!uh->check && skb->ip_summed != CHECKSUM_PARTIAL) {
+		uh->source = from->port;
+		uh->dest = to->port;
 		if (to->family == AF_INET)
 			return;
 		uh->check = csum_ipv6_magic(&from->addr.ip6, &to->addr.ip6, ulen,
@@ -150,6 +152,8 @@ static void udp_csum_update(struct sk_buff *skb, struct udphdr *uh,
 	inet_proto_csum_replace_by_diff(&uh->check, skb, diff, true, false);
 	inet_proto_csum_replace2(&uh->check, skb, uh->source, from->port, false);
 	inet_proto_csum_replace2(&uh->check, skb, uh->dest, to->port, false);
+	uh->source = from->port;
+	uh->dest = to->port;
 	if (!uh->check && skb->ip_summed != CHECKSUM_PARTIAL)
 		uh->check = CSUM_MANGLED_0;
 }
@@ -221,9 +225,7 @@ static int flow_xmit(struct sipwall_net *sn, struct sipwall_flow *flow,
 	__skb_pull(skb, pkt->l3_len);
 	skb_reset_transport_header(skb);
 	uh = udp_hdr(skb);
-	udp_csum_update(skb, uh, pkt, flow, ulen);
-	uh->source = flow->out_local.port;
-	uh->dest = flow->out_peer.port;
+	udp_rewrite(skb, uh, pkt, flow, ulen);
 
 	skb_push(skb, new_l3);
 	skb_reset_network_header(skb);
