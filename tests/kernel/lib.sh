@@ -190,6 +190,57 @@ send() {
 
 # ------------------------------------------------------------ counters
 
+# Process creation is slow under QEMU TCG (about 0.2 s for each exec), so
+# counters are read with shell builtins only, through /proc/PID/net of a
+# process parked in the namespace (/proc/PID/net is PID's namespace's).
+
+# ns_park NS VAR: parks a sleeping process in NS and sets VAR to its pid.
+ns_park() {
+	ip netns exec "$1" sleep 3600 &
+	bg_track $!
+	printf -v "$2" '%s' $!
+	# Until it has entered the namespace, its /proc/PID/net is ours.
+	local i
+	for ((i = 0; i < 100; i++)); do
+		[[ /proc/$!/ns/net -ef /run/netns/$1 ]] && return 0
+		sleep 0.05
+	done
+	return 1
+}
+
+# pstat PID NAME: a counter of /proc/PID/net/sipwall/stats ("missing" if none).
+pstat() {
+	local k v
+	while read -r k v; do
+		if [[ $k == "$2" ]]; then
+			echo "$v"
+			return
+		fi
+	done <"/proc/$1/net/sipwall/stats"
+	echo missing
+}
+
+# pflow PID IN KEY: a field of the flow whose "in" is IN, from
+# /proc/PID/net/sipwall/flows ("no-flow" if there is none).
+pflow() {
+	local line w i
+	while read -r line; do
+		read -ra w <<<"$line"
+		for ((i = 0; i < ${#w[@]} - 1; i += 2)); do
+			[[ ${w[i]} == in && ${w[i + 1]} == "$2" ]] || continue
+			for ((i = 0; i < ${#w[@]} - 1; i += 2)); do
+				if [[ ${w[i]} == "$3" ]]; then
+					echo "${w[i + 1]}"
+					return
+				fi
+			done
+			echo missing
+			return
+		done
+	done <"/proc/$1/net/sipwall/flows"
+	echo no-flow
+}
+
 # swstat NS NAME: a global counter from /proc/net/sipwall/stats of NS.
 swstat() {
 	ip netns exec "$1" awk -v k="$2" '$1 == k { print $2; f = 1 } END { if (!f) print "missing" }' \
@@ -206,4 +257,120 @@ snmp() {
 			$1 == p && !h { for (i = 2; i <= NF; i++) idx[$i] = i; h = 1; next }
 			$1 == p && h { print $idx[f] }' /proc/net/snmp
 	fi
+}
+
+# ------------------------------------------------- the three-namespace topology
+
+# topo_setup X: caller <-> sipwall <-> callee over veth, as drawn at the top
+# of 10-forward.sh, with the prefixes 10.X.1.0/24, 10.X.2.0/24,
+# fd00:X:1::/64 and fd00:X:2::/64. Sets CALLER, SW, CALLEE (namespace
+# names) and SWP (a process parked in SW, for pstat and pflow).
+#   caller c0: 10.X.1.2, 10.X.1.3 (a wrong source), fd00:X:1::2, fd00:X:1::3
+#   sipwall s0: 10.X.1.1, fd00:X:1::1; s1: 10.X.2.1, fd00:X:2::1
+#   callee e0: 10.X.2.2, fd00:X:2::2
+# ip_forward is off in sipwall: only the module moves packets from s0 to s1.
+# Checksums are real end to end: tx checksum offload is off where packets
+# leave a namespace and rx offload where they arrive (veth would otherwise
+# mark them verified). With "pin", the callee's neighbour entries in the
+# sipwall namespace are permanent (resolution is 40-neigh.sh's subject).
+topo_setup() {
+	local x=$1 pin=${2:-} mac
+	CALLER=swk-caller$x-$$
+	SW=swk-sw$x-$$
+	CALLEE=swk-callee$x-$$
+	netns_new "$CALLER" && netns_new "$SW" && netns_new "$CALLEE" || return 1
+	ip link add c0 netns "$CALLER" type veth peer name s0 netns "$SW" || return 1
+	ip link add s1 netns "$SW" type veth peer name e0 netns "$CALLEE" || return 1
+	ip -n "$CALLER" addr add 10.$x.1.2/24 dev c0 &&
+	ip -n "$CALLER" addr add 10.$x.1.3/24 dev c0 &&
+	ip -n "$CALLER" addr add fd00:$x:1::2/64 dev c0 nodad &&
+	ip -n "$CALLER" addr add fd00:$x:1::3/64 dev c0 nodad &&
+	ip -n "$SW" addr add 10.$x.1.1/24 dev s0 &&
+	ip -n "$SW" addr add fd00:$x:1::1/64 dev s0 nodad &&
+	ip -n "$SW" addr add 10.$x.2.1/24 dev s1 &&
+	ip -n "$SW" addr add fd00:$x:2::1/64 dev s1 nodad &&
+	ip -n "$CALLEE" addr add 10.$x.2.2/24 dev e0 &&
+	ip -n "$CALLEE" addr add fd00:$x:2::2/64 dev e0 nodad &&
+	ip -n "$CALLER" link set c0 up &&
+	ip -n "$SW" link set s0 up &&
+	ip -n "$SW" link set s1 up &&
+	ip -n "$CALLEE" link set e0 up || return 1
+	ip netns exec "$SW" sysctl -qw net.ipv4.ip_forward=0 net.ipv6.conf.all.forwarding=0
+	if [[ -n "$pin" ]]; then
+		mac=$(ip -n "$CALLEE" -br link show e0 | awk '{ print $3 }')
+		ip -n "$SW" neigh replace 10.$x.2.2 lladdr "$mac" dev s1 nud permanent
+		ip -n "$SW" neigh replace fd00:$x:2::2 lladdr "$mac" dev s1 nud permanent
+	fi
+	if command -v ethtool >/dev/null; then
+		ip netns exec "$CALLER" ethtool -K c0 tx off >/dev/null
+		ip netns exec "$SW" ethtool -K s0 rx off >/dev/null
+		ip netns exec "$SW" ethtool -K s1 tx off >/dev/null
+		ip netns exec "$CALLEE" ethtool -K e0 rx off >/dev/null
+	else
+		comment "ethtool missing: veth checksum offloads stay on, checksums are not verified"
+	fi
+	ns_park "$SW" SWP
+}
+
+swctl() { ip netns exec "$SW" "$SIPWALLCTL" "$@"; }
+
+# flow_json IN: the JSON object of the flow whose "in" is IN (empty if none).
+flow_json() {
+	swctl -j flow list | jq -c --arg in "$1" '.[] | select(.in == $in)'
+}
+
+# fstat IN KEY: one field of that flow from sipwallctl -j flow list.
+fstat() {
+	swctl -j flow list | jq -r --arg in "$1" --arg k "$2" \
+		'[.[] | select(.in == $in)][0] | if . == null then "no-flow" else .[$k] end'
+}
+
+N=${N:-100}		# packets per stream
+RATE=${RATE:-1000}	# packets per second: well within what TCG sustains
+
+# relay DESC FROM IN TO OUT [KIND [SIZE [RTPSEND-OPTS...]]]: N packets from
+# FROM (caller) to IN (sipwall) must arrive at TO (callee) from OUT, byte
+# for byte, and be counted by the flow (in sipwallctl -j flow list and
+# /proc/net/sipwall/flows) and in /proc/net/sipwall/stats.
+relay() {
+	local desc=$1 from=$2 in=$3 to=$4 out=$5 kind=${6:-rtp} size=${7:-}
+	shift 7 2>/dev/null || shift $#
+	[[ -n "$size" ]] || { [[ $kind == rtp ]] && size=172 || size=28; }
+	local p0 b0 fp0 fb0 got
+	p0=$(pstat $SWP fwd_packets)
+	b0=$(pstat $SWP fwd_bytes)
+	fp0=$(pflow $SWP "$in" packets)
+	fb0=$(pflow $SWP "$in" bytes)
+	if ! sink_start r "$CALLEE" -k "$kind" -l "$size" -n $N -t 10 "$to"; then
+		fail "$desc: rtpsink could not listen on $to"
+		return
+	fi
+	send "$CALLER" -k "$kind" -l "$size" -n $N -r $RATE "$@" "$from" "$in"
+	sink_wait r
+	check_eq "$desc: all $N arrive byte-identical from $out (unique/corrupt/received source)" \
+		"$(kv r unique)/$(kv r corrupt)/$(kv r received) $(kv r source)" "$N/0/$N $out" \
+		"sink: $(report r)" "sender: $(report send)" "flow: $(flow_json "$in")"
+	got=$(swctl -j flow list | jq -r --arg in "$in" \
+		'[.[] | select(.in == $in)][0] | "\(.packets) \(.bytes)"')
+	check_eq "$desc: counted by the flow (sipwallctl -j, /proc flows) and in /proc stats" \
+		"$((${got% *} - fp0))/$((${got#* } - fb0)) $(($(pflow $SWP "$in" packets) - fp0))/$(($(pflow $SWP "$in" bytes) - fb0)) $(($(pstat $SWP fwd_packets) - p0))/$(($(pstat $SWP fwd_bytes) - b0))" \
+		"$N/$((N * size)) $N/$((N * size)) $N/$((N * size))"
+}
+
+# nothing_arrives DESC NS ADDR [RTPSINK-OPTS] -- SENDER-NS FROM TO [RTPSEND-OPTS]
+nothing_arrives() {
+	local desc=$1 ns=$2 addr=$3
+	shift 3
+	local sopts=()
+	while [[ $1 != -- ]]; do sopts+=("$1"); shift; done
+	shift
+	local sns=$1 from=$2 to=$3
+	shift 3
+	if ! sink_start z "$ns" "${sopts[@]}" -t 1 "$addr"; then
+		fail "$desc: rtpsink could not listen on $addr"
+		return
+	fi
+	ip netns exec "$sns" "$RTPSEND" -n 20 -r $RATE "$@" "$from" "$to" >"$lib_tmp/send" 2>&1
+	sink_wait z
+	check_eq "$desc" "$(kv z received)" 0 "sink: $(report z)"
 }
