@@ -246,9 +246,79 @@ struct nlmsghdr *flow_flush_build(void *buf, uint16_t family,
 	return nlh;
 }
 
+uint16_t flow_attr_at(const struct nlmsghdr *nlh, uint32_t off)
+{
+	const struct nlattr *flow, *attr;
+	size_t start;
+
+	mnl_attr_for_each(flow, nlh, GENL_HDRLEN) {
+		if (mnl_attr_get_type(flow) != SIPWALL_A_FLOW)
+			continue;
+		mnl_attr_for_each_nested(attr, flow) {
+			start = (const char *)attr - (const char *)nlh;
+			if (off >= start && off < start + attr->nla_len)
+				return mnl_attr_get_type(attr);
+		}
+	}
+	return 0;
+}
+
+/* The kernel's reason names an attribute: say which word it came from. */
+static void flow_add_error(const struct genl *g, int err,
+			   const struct nlmsghdr *nlh, const struct flow_req *req)
+{
+	static const char *const words[SIPWALL_FLOW_A_MAX + 1] = {
+		[SIPWALL_FLOW_A_LOCAL] = "in",
+		[SIPWALL_FLOW_A_SOURCE] = "from",
+		[SIPWALL_FLOW_A_OUT_LOCAL] = "out",
+		[SIPWALL_FLOW_A_OUT_PEER] = "to",
+		[SIPWALL_FLOW_A_SESSION] = "session",
+		[SIPWALL_FLOW_A_FLAGS] = "learn",
+		[SIPWALL_FLOW_A_DSCP] = "dscp",
+		[SIPWALL_FLOW_A_TIMEOUT] = "timeout",
+		[SIPWALL_FLOW_A_SRTP_IN] = "srtp-in",
+		[SIPWALL_FLOW_A_SRTP_OUT] = "srtp-out",
+	};
+	const struct endpoint *ep = NULL;
+	char addr[ENDPOINT_STRLEN];
+	uint16_t type = 0;
+
+	if (err == -EEXIST) {
+		endpoint_format(&req->in, addr);
+		ctl_error("flow add: a flow already exists at in %s", addr);
+		return;
+	}
+	if (g->extack[0] && g->extack_off && err != -EPERM)
+		type = flow_attr_at(nlh, g->extack_off);
+	if (type > SIPWALL_FLOW_A_MAX || !words[type]) {
+		genl_perror(g, err, "flow add");
+		return;
+	}
+	switch (type) {
+	case SIPWALL_FLOW_A_LOCAL:
+		ep = &req->in;
+		break;
+	case SIPWALL_FLOW_A_SOURCE:
+		ep = &req->from;
+		break;
+	case SIPWALL_FLOW_A_OUT_LOCAL:
+		ep = &req->out;
+		break;
+	case SIPWALL_FLOW_A_OUT_PEER:
+		ep = &req->to;
+		break;
+	}
+	if (ep) {
+		endpoint_format(ep, addr);
+		ctl_error("flow add: %s %s: %s", words[type], addr, g->extack);
+	} else {
+		ctl_error("flow add: %s: %s", words[type], g->extack);
+	}
+}
+
 static int flow_add(const struct ctl *ctl, int argc, char **argv)
 {
-	char in[ENDPOINT_STRLEN];
+	char buf[FLOW_REQ_SIZE];
 	struct flow_req req;
 	struct nlmsghdr *nlh;
 	struct genl g;
@@ -260,18 +330,14 @@ static int flow_add(const struct ctl *ctl, int argc, char **argv)
 	if (genl_open(&g))
 		goto wipe_req;
 	out_init(&o, stdout, ctl->mode);
-	nlh = flow_add_build(g.buf, g.family, &req);
+	/* Not in g.buf: answers land there, and errors refer to the request. */
+	nlh = flow_add_build(buf, g.family, &req);
 	err = genl_talk(&g, nlh, flowmsg_print_cb, &o);
-	if (err == -EEXIST && !g.extack[0]) {
-		endpoint_format(&req.in, in);
-		ctl_error("flow add: a flow already exists at in %s", in);
-	} else if (err) {
-		genl_perror(&g, err, "flow add");
-	} else {
+	if (err)
+		flow_add_error(&g, err, nlh, &req);
+	else
 		ret = 0;
-	}
-	/* The request, keys included, may still be in the buffer. */
-	OPENSSL_cleanse(g.buf, sizeof(g.buf));
+	OPENSSL_cleanse(buf, sizeof(buf));
 	genl_close(&g);
 wipe_req:
 	OPENSSL_cleanse(&req, sizeof(req));
@@ -303,7 +369,7 @@ static int flow_del(int argc, char **argv)
 	if (parse_endpoint(argv[1], &in) || genl_open(&g))
 		return 1;
 	err = genl_talk(&g, flow_del_build(g.buf, g.family, &in), NULL, NULL);
-	if (err == -ENOENT && !g.extack[0])
+	if (err == -ENOENT)
 		ctl_error("flow del: no flow at in %s", argv[1]);
 	else if (err)
 		genl_perror(&g, err, "flow del");

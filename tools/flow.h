@@ -25,7 +25,14 @@ struct flow_req {
  * on a bad request.
  */
 int flow_add_parse(int argc, char **argv, struct flow_req *req);
-/* Builds FLOW_NEW in buf (GENL_BUF_SIZE bytes); the caller wipes both. */
+/*
+ * Requests are small and bounded: the biggest, a flow add with four IPv6
+ * endpoints and two SRTP keys, is about 350 bytes. The builders write to
+ * buf, at least FLOW_REQ_SIZE bytes.
+ */
+#define FLOW_REQ_SIZE 1024
+
+/* Builds FLOW_NEW; the caller wipes buf and req (keys). */
 struct nlmsghdr *flow_add_build(void *buf, uint16_t family,
 				const struct flow_req *req);
 struct nlmsghdr *flow_del_build(void *buf, uint16_t family,
@@ -35,5 +42,11 @@ struct nlmsghdr *flow_list_build(void *buf, uint16_t family,
 				 const uint64_t *session);
 struct nlmsghdr *flow_flush_build(void *buf, uint16_t family,
 				  const uint64_t *session);
+
+/*
+ * The SIPWALL_FLOW_A_* attribute of request nlh that contains byte off
+ * (an extended ack's NLMSGERR_ATTR_OFFS); 0 if none does.
+ */
+uint16_t flow_attr_at(const struct nlmsghdr *nlh, uint32_t off);
 
 #endif

@@ -32,17 +32,22 @@ struct nlmsghdr *genl_msg_start(void *buf, uint16_t family, uint8_t cmd,
 	return nlh;
 }
 
-/* Copies the extended-ack message that follows an error or a dump's end. */
+/*
+ * Copies the extended ack that follows an error or a dump's end: the
+ * message, and the offset of the attribute it is about.
+ */
 static void talk_extack(struct talk *t, const struct nlattr *tlvs, size_t len)
 {
 	const struct nlattr *attr;
 
 	mnl_attr_for_each_payload(tlvs, len) {
-		if (mnl_attr_get_type(attr) != NLMSGERR_ATTR_MSG ||
-		    mnl_attr_validate(attr, MNL_TYPE_NUL_STRING) < 0)
-			continue;
-		snprintf(t->g->extack, sizeof(t->g->extack), "%s",
-			 mnl_attr_get_str(attr));
+		if (mnl_attr_get_type(attr) == NLMSGERR_ATTR_MSG &&
+		    mnl_attr_validate(attr, MNL_TYPE_NUL_STRING) >= 0)
+			snprintf(t->g->extack, sizeof(t->g->extack), "%s",
+				 mnl_attr_get_str(attr));
+		else if (mnl_attr_get_type(attr) == NLMSGERR_ATTR_OFFS &&
+			 mnl_attr_validate(attr, MNL_TYPE_U32) >= 0)
+			t->g->extack_off = mnl_attr_get_u32(attr);
 	}
 }
 
@@ -131,6 +136,7 @@ int genl_talk(struct genl *g, struct nlmsghdr *nlh, mnl_cb_t cb, void *data)
 	int ret;
 
 	g->extack[0] = '\0';
+	g->extack_off = 0;
 	nlh->nlmsg_seq = ++g->seq;
 	if (mnl_socket_sendto(g->nl, nlh, nlh->nlmsg_len) < 0)
 		return -errno;

@@ -16,6 +16,8 @@ struct genl {
 	uint16_t family;
 	uint32_t events_group;		/* 0 if the family has none */
 	char extack[GENL_EXTACK_MAX];	/* the kernel's message for the last error */
+	uint32_t extack_off;		/* where in the request the attribute it
+					   names begins; 0 if it names none */
 	char buf[GENL_BUF_SIZE];
 };
 

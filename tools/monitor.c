@@ -133,7 +133,7 @@ static int listen_events(struct genl *g, struct monitor *m,
 		if (ret) {
 			if (!m->count)
 				return 0;
-			ctl_error("monitor: timed out after %u seconds with %u of %u events",
+			ctl_error("monitor: timed out after %u s with %u of %u events",
 				  opts->timeout, m->seen, m->count);
 			return -1;
 		}

@@ -267,6 +267,33 @@ void test_add_errors(void **state)
 	}
 }
 
+/* An extended ack's offset leads back to the word it is about. */
+void test_attr_at(void **state)
+{
+	const struct nlattr *flow[SIPWALL_FLOW_A_MAX + 1], *ep[SIPWALL_EP_A_MAX + 1];
+	struct nlmsghdr *nlh;
+	struct flow_req req;
+	uint32_t off;
+
+	(void)state;
+	assert_int_equal(add(&req, "in 10.0.0.1:1 from 10.0.0.9:9 out 10.0.0.1:2 "
+			     "to 224.0.0.1:3 dscp 1"), 0);
+	build_add(&req, flow);
+	nlh = (struct nlmsghdr *)buf;
+	/* The kernel may name a nest, or an attribute inside it. */
+	off = (const char *)flow[SIPWALL_FLOW_A_OUT_PEER] - buf;
+	assert_int_equal(flow_attr_at(nlh, off), SIPWALL_FLOW_A_OUT_PEER);
+	msg_table(flow[SIPWALL_FLOW_A_OUT_PEER], ep, SIPWALL_EP_A_MAX);
+	off = (const char *)ep[SIPWALL_EP_A_PORT] - buf;
+	assert_int_equal(flow_attr_at(nlh, off), SIPWALL_FLOW_A_OUT_PEER);
+	off = (const char *)flow[SIPWALL_FLOW_A_DSCP] - buf + 4;
+	assert_int_equal(flow_attr_at(nlh, off), SIPWALL_FLOW_A_DSCP);
+	assert_int_equal(flow_attr_at(nlh, 0), 0);
+	assert_int_equal(flow_attr_at(nlh, NLMSG_HDRLEN), 0);
+	assert_int_equal(flow_attr_at(nlh, nlh->nlmsg_len), 0);
+	assert_int_equal(flow_attr_at(nlh, UINT32_MAX), 0);
+}
+
 void test_del_list_flush_build(void **state)
 {
 	const struct nlattr *top[SIPWALL_A_MAX + 1], *flow[SIPWALL_FLOW_A_MAX + 1];

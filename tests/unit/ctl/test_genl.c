@@ -94,6 +94,7 @@ void test_genl_extack(void **state)
 	nlh = put_error(g.buf, -EINVAL, true, "missing attribute: in (FLOW_A_LOCAL)");
 	assert_int_equal(dispatch(g.buf, nlh, NULL, NULL), -EINVAL);
 	assert_string_equal(g.extack, "missing attribute: in (FLOW_A_LOCAL)");
+	assert_int_equal(g.extack_off, 20);
 	check_perror(-EINVAL, "sipwallctl: flow add: missing attribute: in (FLOW_A_LOCAL)\n");
 
 	/* Without NETLINK_CAP_ACK the request comes back before the TLVs. */
@@ -102,8 +103,10 @@ void test_genl_extack(void **state)
 	assert_string_equal(g.extack, "SRTP is not supported yet");
 
 	nlh = put_error(g.buf, -EEXIST, true, NULL);
+	g.extack_off = 0;
 	assert_int_equal(dispatch(g.buf, nlh, NULL, NULL), -EEXIST);
 	assert_string_equal(g.extack, "");
+	assert_int_equal(g.extack_off, 0);
 	check_perror(-EEXIST, "sipwallctl: flow add: File exists\n");
 	check_perror(-EPERM, "sipwallctl: flow add: not permitted: needs CAP_NET_ADMIN\n");
 }

@@ -37,6 +37,7 @@ int json_valid(const char *s);
 	cmocka_unit_test(test_add_learn), \
 	cmocka_unit_test(test_add_v6_srtp), \
 	cmocka_unit_test(test_add_errors), \
+	cmocka_unit_test(test_attr_at), \
 	cmocka_unit_test(test_del_list_flush_build), \
 	cmocka_unit_test(test_config_build)
 
@@ -70,7 +71,7 @@ DECLARE(test_endpoint_format); DECLARE(test_numbers); DECLARE(test_port_range);
 DECLARE(test_suites); DECLARE(test_key_good); DECLARE(test_key_unpadded);
 DECLARE(test_key_bad);
 DECLARE(test_add_v4_full); DECLARE(test_add_learn); DECLARE(test_add_v6_srtp);
-DECLARE(test_add_errors); DECLARE(test_del_list_flush_build); DECLARE(test_config_build);
+DECLARE(test_add_errors); DECLARE(test_attr_at); DECLARE(test_del_list_flush_build); DECLARE(test_config_build);
 DECLARE(test_json_escape); DECLARE(test_json_validator); DECLARE(test_flow_plain);
 DECLARE(test_flow_json); DECLARE(test_flow_pretty); DECLARE(test_flow_learned);
 DECLARE(test_flow_malformed); DECLARE(test_list_json); DECLARE(test_stats);
