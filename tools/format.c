@@ -15,18 +15,20 @@ void out_init(struct out *o, FILE *f, enum out_mode mode)
 	o->color = mode == OUT_PRETTY && !getenv("NO_COLOR");
 }
 
+/*
+ * The '[' waits for the first record: a dump that fails before it leaves
+ * stdout empty, with only the error line on stderr.
+ */
 void out_list_begin(struct out *o)
 {
 	o->in_list = true;
 	o->records = 0;
-	if (o->mode == OUT_JSON)
-		fputs("[", o->f);
 }
 
 void out_list_end(struct out *o)
 {
 	if (o->mode == OUT_JSON)
-		fputs(o->records ? "\n]\n" : "]\n", o->f);
+		fputs(o->records ? "\n]\n" : "[]\n", o->f);
 	o->in_list = false;
 }
 
@@ -38,7 +40,7 @@ void out_record_begin(struct out *o, enum out_layout layout, const char *title)
 	switch (o->mode) {
 	case OUT_JSON:
 		if (o->in_list)
-			fputs(o->records ? ",\n" : "\n", o->f);
+			fputs(o->records ? ",\n" : "[\n", o->f);
 		fputc('{', o->f);
 		break;
 	case OUT_PRETTY:
