@@ -23,6 +23,7 @@ struct load_state {
 	int line;
 	int error_count;
 	bool line_complete;
+	int section_line;
 	struct sipwall_realm_config *realm;	/* of the current section */
 };
 
@@ -51,8 +52,12 @@ static char *counting_reader(char *str, int num, void *stream)
 	/* a line longer than num arrives in pieces: count it once */
 	if (line && st->line_complete)
 		st->line++;
-	if (line)
+	if (line) {
+		/* inih tells handlers nothing of [section] lines: remember the last one */
+		if (st->line_complete && line[strspn(line, " \t")] == '[')
+			st->section_line = st->line;
 		st->line_complete = strchr(line, '\n') != NULL;
+	}
 	return line;
 }
 
@@ -265,7 +270,7 @@ static struct sipwall_realm_config *open_realm(struct load_state *st, const char
 	r->name = strdup(name);
 	if (!r->name)
 		return NULL;
-	r->line = st->line;
+	r->line = st->section_line;
 	r->max_connections = 4096;
 	r->max_connections_per_source = 32;
 	r->idle_timeout = 300;

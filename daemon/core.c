@@ -13,6 +13,12 @@
 
 /* One message at a time: the loop is single-threaded. */
 static struct sip_msg rx;
+static bool draining;
+
+void sipwall_core_set_draining(void)
+{
+	draining = true;
+}
 
 static void source_host(const struct sipwall_peer *p, char *out, size_t out_size)
 {
@@ -142,6 +148,10 @@ static void core_request(struct sipwall_txn *st, struct sip_msg *req)
 	int require = sip_msg_find(req, SIP_HDR_REQUIRE, 0);
 	char extra[512];
 
+	if (draining) {
+		sipwall_txn_respond(st, 503, "Service Unavailable", "Retry-After: 5\r\n", SIP_STR(""));
+		return;
+	}
 	if (!scheme_supported(req)) {
 		sipwall_txn_respond(st, 416, "Unsupported URI Scheme", NULL, SIP_STR(""));
 		return;

@@ -13,4 +13,7 @@
 /* The transaction user for requests that no later layer claims. */
 extern const struct sipwall_txn_tu sipwall_core_tu;
 
+/* Shutting down: new requests get 503 while running ones finish. */
+void sipwall_core_set_draining(void);
+
 #endif

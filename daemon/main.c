@@ -126,7 +126,7 @@ static void reload(void *ctx)
 
 static void on_drain(struct sipwall_timer *t)
 {
-	if (sipwall_txn_count() == 0 || sipwall_now_ms() >= daemon_state.drain_deadline_ms) {
+	if (sipwall_txn_pending() == 0 || sipwall_now_ms() >= daemon_state.drain_deadline_ms) {
 		sipwall_loop_stop();
 		return;
 	}
@@ -142,6 +142,7 @@ static void shutdown_gracefully(void *ctx)
 	}
 	/* stop taking new work, let running transactions finish */
 	daemon_state.draining = true;
+	sipwall_core_set_draining();
 	daemon_state.drain_deadline_ms = sipwall_now_ms() + SHUTDOWN_GRACE_MS;
 	sipwall_timer_init(&daemon_state.drain, on_drain);
 	sipwall_timer_after(&daemon_state.drain, 0);

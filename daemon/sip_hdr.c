@@ -163,7 +163,6 @@ const char *sip_via_parse(struct sip_str value, struct sip_via *via)
 	version = sip_take_token(&c);
 	if (!version.len)
 		return "Malformed Via Header";
-	via->protocol = sip_str_make(start, (size_t)(c.p - start));
 	if (!sip_str_is_nocase(name, "SIP") || !sip_str_eq(version, SIP_STR("2.0")))
 		return "Unsupported Via Protocol";
 	if (!sip_accept_sep(&c, '/'))
@@ -171,6 +170,7 @@ const char *sip_via_parse(struct sip_str value, struct sip_via *via)
 	via->transport = sip_take_token(&c);
 	if (!via->transport.len)
 		return "Malformed Via Header";
+	via->protocol = sip_str_make(start, (size_t)(c.p - start));
 	/* LWS sent-by: host [ COLON port ] */
 	if (!sip_is_wsp(sip_cursor_peek(&c)))
 		return "Malformed Via Header";

@@ -54,7 +54,7 @@ const char *sip_hdr_name(enum sip_hdr_id id);
 bool sip_hdr_is_list(enum sip_hdr_id id);
 
 struct sip_via {
-	struct sip_str protocol;	/* "SIP/2.0" as written */
+	struct sip_str protocol;	/* "SIP/2.0/UDP" as written */
 	struct sip_str transport;	/* "UDP", "TCP", "TLS", ... */
 	struct sip_str host;		/* IPv6 references keep their brackets */
 	uint16_t port;

@@ -115,6 +115,24 @@ unsigned int sipwall_txn_count(void)
 	return txns.count;
 }
 
+unsigned int sipwall_txn_pending(void)
+{
+	unsigned int pending = 0;
+
+	/* walked only while shutting down: no counter to keep in step */
+	for (size_t b = 0; b <= txns.by_key.mask; b++) {
+		for (struct sipwall_hnode *n = txns.by_key.buckets[b]; n; n = n->next) {
+			struct sipwall_txn *t = container_of(n, struct sipwall_txn, node);
+
+			if (t->state == TXN_TRYING || t->state == TXN_CALLING ||
+			    t->state == TXN_PROCEEDING ||
+			    (t->server && t->invite && t->state == TXN_COMPLETED))
+				pending++;
+		}
+	}
+	return pending;
+}
+
 void sipwall_txn_set_user(struct sipwall_txn *t, void *user)
 {
 	t->user = user;

@@ -42,6 +42,8 @@ int sipwall_txn_init(const struct sipwall_txn_tu *tu);
 void sipwall_txn_uninit(void);
 void sipwall_txn_set_timers(unsigned int t1_ms, unsigned int t2_ms, unsigned int t4_ms);
 unsigned int sipwall_txn_count(void);
+/* Transactions still waiting for a final answer or an ACK. */
+unsigned int sipwall_txn_pending(void);
 
 /* Entry points from the SIP core. from is where the answer goes. */
 void sipwall_txn_receive_request(struct sip_msg *req, const struct sipwall_peer *from);

@@ -28,6 +28,7 @@ static void test_minimal_request(void **state)
 	assert_int_equal(msg.content_length, -1);
 	assert_int_equal(msg.header_count, 6);
 	assert_int_equal(msg.via.port, 5060);
+	assert_str(msg.via.protocol, "SIP/2.0/UDP");
 	assert_true(msg.via.has_rport);
 	assert_str(msg.call_id, "c1@example.com");
 	assert_null(msg.to.tag.p);
