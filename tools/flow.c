@@ -90,7 +90,8 @@ static int add_one(int argc, char **argv, int i, struct flow_req *req,
 		return -1;
 	}
 	*seen |= 1U << id;
-	if (add_words[id].arg && i + 1 >= argc) {
+	/* Every word but learn takes an argument. */
+	if (id != W_LEARN && !arg) {
 		ctl_error("missing %s after '%s'", add_words[id].arg, argv[i]);
 		return -1;
 	}
