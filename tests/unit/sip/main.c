@@ -18,6 +18,12 @@ void add_test(const char *name, CMUnitTestFunction fn, void *state)
 						   .initial_state = state };
 }
 
+void add_full_test(const struct CMUnitTest *test)
+{
+	add_test(test->name, test->test_func, NULL);
+	tests[test_count - 1] = *test;
+}
+
 int parse_text(struct sip_msg *msg, const char *text)
 {
 	/* the parser writes into its buffer; tests hand it literals */
@@ -37,5 +43,7 @@ int main(int argc, char **argv)
 	add_torture_tests(torture_dir);
 	add_write_tests();
 	add_frame_tests();
+	add_timer_tests();
+	add_txn_tests();
 	return _cmocka_run_group_tests("sip", tests, test_count, NULL, NULL);
 }

@@ -16,6 +16,9 @@ void add_parse_tests(void);
 void add_torture_tests(const char *dir);
 void add_write_tests(void);
 void add_frame_tests(void);
+void add_txn_tests(void);
+void add_timer_tests(void);
+void add_full_test(const struct CMUnitTest *test);
 
 /* Parses a C string (copied, so it may be a literal) as a datagram. */
 int parse_text(struct sip_msg *msg, const char *text);
