@@ -66,8 +66,9 @@ static int talk_error(const struct nlmsghdr *nlh, void *data)
 	t->err = err->error < 0 ? err->error : -err->error;
 	/* Without NLM_F_CAPPED the request is echoed before the TLVs. */
 	if (!(nlh->nlmsg_flags & NLM_F_CAPPED))
-		off += err->msg.nlmsg_len - sizeof(struct nlmsghdr);
-	if ((nlh->nlmsg_flags & NLM_F_ACK_TLVS) &&
+		off = NLMSG_ALIGN(off + err->msg.nlmsg_len - sizeof(struct nlmsghdr));
+	/* The length comes from the kernel, but a bad one must not send us astray. */
+	if ((nlh->nlmsg_flags & NLM_F_ACK_TLVS) && off >= sizeof(*err) &&
 	    mnl_nlmsg_size(off) < nlh->nlmsg_len)
 		talk_extack(t, (const struct nlattr *)((const char *)err + off),
 			    nlh->nlmsg_len - mnl_nlmsg_size(off));

@@ -102,6 +102,12 @@ void test_genl_extack(void **state)
 	assert_int_equal(dispatch(g.buf, nlh, NULL, NULL), -EOPNOTSUPP);
 	assert_string_equal(g.extack, "SRTP is not supported yet");
 
+	/* An echoed request whose length is out of bounds: no message read. */
+	nlh = put_error(g.buf, -EINVAL, false, "lost");
+	((struct nlmsgerr *)mnl_nlmsg_get_payload(nlh))->msg.nlmsg_len = UINT32_MAX;
+	assert_int_equal(dispatch(g.buf, nlh, NULL, NULL), -EINVAL);
+	assert_string_equal(g.extack, "");
+
 	nlh = put_error(g.buf, -EEXIST, true, NULL);
 	g.extack_off = 0;
 	assert_int_equal(dispatch(g.buf, nlh, NULL, NULL), -EEXIST);
