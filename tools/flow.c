@@ -1,7 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 #include <errno.h>
 #include <string.h>
-#include <sys/socket.h>
 #include <linux/genetlink.h>
 #include <openssl/crypto.h>
 
