@@ -8,7 +8,7 @@
 # A script sources it, calls "lib_init SECONDS", and ends with "tap_end".
 
 top=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd -P)
-SIPWALLCTL=${SIPWALLCTL:-$top/tools/sipwallctl}
+SIPWALLCTL=${SIPWALL_CTL:-$top/tools/sipwallctl}
 RTPSEND=$top/tests/tools/rtpsend
 RTPSINK=$top/tests/tools/rtpsink
 GENLFUZZ=$top/tests/tools/genlfuzz
@@ -70,6 +70,7 @@ comment() {
 
 # Prints the plan and exits: 0 if every test passed.
 tap_end() {
+	comment "$(basename "$0"): $SECONDS s"
 	echo "1..$tap_n"
 	if ((tap_failed)); then
 		comment "$tap_failed of $tap_n failed"

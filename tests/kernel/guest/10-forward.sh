@@ -140,10 +140,10 @@ fi
 
 # flush session N removes exactly that session's flows.
 for p in 30100 30102 30104; do
-	swctl flow add in 10.91.1.1:$p learn out 10.91.2.1:$p to 10.91.2.2:6100 session 7 || fail "flow add session 7 :$p"
+	swctl flow add in 10.91.1.1:$p learn out 10.91.2.1:$p to 10.91.2.2:6100 session 7 >/dev/null || fail "flow add session 7 :$p"
 done
 for p in 30110 30112; do
-	swctl flow add in '[fd00:91:1::1]':$p learn out '[fd00:91:2::1]':$p to '[fd00:91:2::2]:6110' session 8 || fail "flow add session 8 :$p"
+	swctl flow add in '[fd00:91:1::1]':$p learn out '[fd00:91:2::1]':$p to '[fd00:91:2::2]:6110' session 8 >/dev/null || fail "flow add session 8 :$p"
 done
 before=$(swctl -j flow list | jq length)
 check_eq "flow list session 7 lists 3" "$(swctl -j flow list session 7 | jq length)" 3

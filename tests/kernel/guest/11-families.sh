@@ -65,9 +65,11 @@ check "flow add 4->6 with dscp 10" \
 	swctl flow add in 10.95.1.1:30070 from 10.95.1.2:5070 out '[fd00:95:2::1]:30072' to '[fd00:95:2::2]:6070' dscp 10
 relay "dscp 10 (4->6)" 10.95.1.2:5070 10.95.1.1:30070 '[fd00:95:2::2]:6070' '[fd00:95:2::1]:30072'
 check_eq "dscp 10 shows in the received packets (4->6)" "$(kv r dscp)" 10 "$(report r)"
+check "flow add 4->4 without dscp" \
+	swctl flow add in 10.95.1.1:30000 from 10.95.1.2:5000 out 10.95.2.1:30002 to 10.95.2.2:6000
 relay "no dscp on the flow: the sender's TOS 0x88 is kept (4->4)" \
 	10.95.1.2:5000 10.95.1.1:30000 10.95.2.2:6000 10.95.2.1:30002 rtp 172 -T 0x88
-check_eq "no dscp on the flow: dscp 34 arrives" "$(kv r tos)" $((0x88)) "$(report r)"
+check_eq "no dscp on the flow: TOS 0x88 (dscp 34) arrives" "$(kv r tos)" $((0x88)) "$(report r)"
 
 # No UDP checksum errors at the receivers.
 check_eq "callee: no UDP checksum errors (Udp InCsumErrors, Udp6 InCsumErrors)" \
