@@ -46,15 +46,19 @@ static const struct hdr_name hdr_names[SIP_HDR_COUNT] = {
 
 enum sip_hdr_id sip_hdr_lookup(struct sip_str name)
 {
+	/* compare the cheap things first: this runs for every header line */
 	for (int id = SIP_HDR_VIA; id < SIP_HDR_COUNT; id++) {
 		const struct hdr_name *h = &hdr_names[id];
 
 		if (!h->full)
 			continue;
-		if (name.len == 1 && h->compact &&
-		    (name.p[0] | 0x20) == h->compact)
-			return (enum sip_hdr_id)id;
-		if (sip_str_is_nocase(name, h->full))
+		if (name.len == 1) {
+			if (h->compact && (name.p[0] | 0x20) == h->compact)
+				return (enum sip_hdr_id)id;
+			continue;
+		}
+		if ((name.p[0] | 0x20) == (h->full[0] | 0x20) && name.len == strlen(h->full) &&
+		    !strncasecmp(name.p, h->full, name.len))
 			return (enum sip_hdr_id)id;
 	}
 	return SIP_HDR_OTHER;

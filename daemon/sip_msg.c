@@ -357,7 +357,8 @@ int sip_msg_parse(struct sip_msg *msg, char *buf, size_t len, enum sip_transport
 	const char *p = buf, *end = buf + len, *lf, *content_end;
 	struct sip_str line;
 
-	memset(msg, 0, offsetof(struct sip_msg, scratch));
+	memset(msg, 0, offsetof(struct sip_msg, header_count));
+	msg->header_count = 0;
 	msg->scratch_used = 0;
 	msg->max_forwards = -1;
 	msg->expires = -1;

@@ -52,9 +52,6 @@ struct sip_msg {
 	unsigned int status;		/* responses */
 	struct sip_str reason;
 
-	struct sip_header headers[SIP_MSG_MAX_HEADERS];
-	unsigned int header_count;
-
 	/* The header fields the stack acts on, parsed and checked. */
 	struct sip_via via;		/* topmost Via */
 	unsigned int via_count;
@@ -74,8 +71,11 @@ struct sip_msg {
 	unsigned int error_status;
 	const char *error_reason;
 
-	char scratch[SIP_MSG_SCRATCH];
+	/* Not cleared before parsing (only header_count is): they are large. */
+	unsigned int header_count;
+	struct sip_header headers[SIP_MSG_MAX_HEADERS];
 	size_t scratch_used;
+	char scratch[SIP_MSG_SCRATCH];
 };
 
 enum sip_transport_kind {
