@@ -9,8 +9,12 @@
 #include <linux/sched.h>
 #include "flow.h"
 #include "netlink.h"
+#include "srtp.h"
 
 static struct kmem_cache *flow_cache;
+/* Flows are freed from here, after a grace period: freeing crypto
+ * transforms is not for softirq context. */
+static struct workqueue_struct *free_wq;
 
 static const struct rhashtable_params flow_params = {
 	.head_offset = offsetof(struct sipwall_flow, node),
@@ -21,13 +25,28 @@ static const struct rhashtable_params flow_params = {
 
 int sipwall_flow_cache_init(void)
 {
+	free_wq = alloc_workqueue("sipwall_free", 0, 0);
+	if (!free_wq)
+		return -ENOMEM;
 	flow_cache = KMEM_CACHE(sipwall_flow, 0);
-	return flow_cache ? 0 : -ENOMEM;
+	if (!flow_cache) {
+		destroy_workqueue(free_wq);
+		return -ENOMEM;
+	}
+	return 0;
 }
 
-/* Callers have waited for every call_rcu() that frees into the cache. */
+/* Waits until every removed flow is freed. */
+void sipwall_flow_wait_freed(void)
+{
+	rcu_barrier();
+	flush_workqueue(free_wq);
+}
+
+/* Callers have waited with sipwall_flow_wait_freed(). */
 void sipwall_flow_cache_uninit(void)
 {
+	destroy_workqueue(free_wq);
 	kmem_cache_destroy(flow_cache);
 }
 
@@ -67,17 +86,21 @@ err_free_flow:
 	return NULL;
 }
 
-/* Frees a flow that no reader can see: never inserted, or after RCU. */
+/* Frees a flow that no reader can see: never inserted, or after RCU.
+ * Wipes the SRTP keys. Process context. */
 void sipwall_flow_free(struct sipwall_flow *flow)
 {
+	sipwall_srtp_destroy(flow->srtp_in);
+	sipwall_srtp_destroy(flow->srtp_out);
 	dst_cache_destroy(&flow->dst_cache);
 	free_percpu(flow->stats);
 	kmem_cache_free(flow_cache, flow);
 }
 
-static void flow_free_rcu(struct rcu_head *rcu)
+static void flow_free_work(struct work_struct *work)
 {
-	sipwall_flow_free(container_of(rcu, struct sipwall_flow, rcu));
+	sipwall_flow_free(container_of(to_rcu_work(work), struct sipwall_flow,
+				       free_work));
 }
 
 /* Makes @flow visible to the packet path. Returns -EEXIST if its local
@@ -113,7 +136,8 @@ void sipwall_flow_remove(struct sipwall_net *sn, struct sipwall_flow *flow)
 	xa_erase(&sn->flow_ids, flow->id);
 	sn->nflows--;
 	sn->generation++;
-	call_rcu(&flow->rcu, flow_free_rcu);
+	INIT_RCU_WORK(&flow->free_work, flow_free_work);
+	queue_rcu_work(free_wq, &flow->free_work);
 }
 
 /* Under RCU (packet path) or sipwall_net.lock (configuration path). */

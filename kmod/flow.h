@@ -49,11 +49,14 @@ struct sipwall_flow {
 	s16 dscp;				/* -1 = keep the packet's */
 	unsigned long last_used;		/* jiffies */
 	struct dst_cache dst_cache;
+	struct sipwall_srtp *srtp_in;		/* decrypt on the way in */
+	struct sipwall_srtp *srtp_out;		/* encrypt on the way out */
 	struct sipwall_flow_stats __percpu *stats;
-	struct rcu_head rcu;
+	struct rcu_work free_work;
 };
 
 int sipwall_flow_cache_init(void);
+void sipwall_flow_wait_freed(void);
 void sipwall_flow_cache_uninit(void);
 
 int sipwall_flow_table_init(struct sipwall_net *sn);

@@ -29,6 +29,7 @@
 #include "flow.h"
 #include "hook.h"
 #include "rtp.h"
+#include "srtp.h"
 
 /* What the hook learned of a received UDP packet. */
 struct rx_packet {
@@ -116,11 +117,30 @@ static __wsum addr_csum(const struct sipwall_endpoint *ep)
 	return csum_partial(&ep->addr.ip6, sizeof(ep->addr.ip6), 0);
 }
 
+/* After an SRTP transform: the device (or the stack, if the device cannot)
+ * sums the new payload, as for a datagram from a local socket. */
+static void udp_csum_partial(struct sk_buff *skb, struct udphdr *uh,
+			     const struct sipwall_flow *flow, unsigned int ulen)
+{
+	const struct sipwall_endpoint *from = &flow->out_local, *to = &flow->out_peer;
+
+	skb->ip_summed = CHECKSUM_PARTIAL;
+	skb->csum_start = skb_transport_header(skb) - skb->head;
+	skb->csum_offset = offsetof(struct udphdr, check);
+	if (to->family == AF_INET)
+		uh->check = ~csum_tcpudp_magic(from->addr.ip, to->addr.ip, ulen,
+					       IPPROTO_UDP, 0);
+	else
+		uh->check = ~csum_ipv6_magic(&from->addr.ip6, &to->addr.ip6, ulen,
+					     IPPROTO_UDP, 0);
+}
+
 /*
  * Rewrites the UDP ports and updates the checksum, incrementally so that a
  * payload corrupted on the way in still fails at the receiver. Only an IPv4
  * datagram without a checksum (allowed in IPv4, not in IPv6) that leaves
- * over IPv6 needs a sum over its payload.
+ * over IPv6 needs a sum over its payload; a payload that SRTP changed is
+ * summed afresh.
  */
 static void udp_rewrite(struct sk_buff *skb, struct udphdr *uh,
 			const struct rx_packet *pkt,
@@ -128,6 +148,14 @@ static void udp_rewrite(struct sk_buff *skb, struct udphdr *uh,
 {
 	const struct sipwall_endpoint *from = &flow->out_local, *to = &flow->out_peer;
 	__wsum diff;
+
+	if (flow->srtp_in || flow->srtp_out) {
+		uh->source = from->port;
+		uh->dest = to->port;
+		uh->len = htons(ulen);
+		udp_csum_partial(skb, uh, flow, ulen);
+		return;
+	}
 
 	/* The stack would compare a complete sum with the old header. */
 	if (skb->ip_summed == CHECKSUM_COMPLETE)
@@ -263,6 +291,56 @@ err_free_skb:
 	return -ENOBUFS;
 }
 
+/*
+ * Decrypts and/or encrypts the RTP or RTCP payload in place. The transforms
+ * need a linear, private datagram, and encryption needs tailroom for the
+ * tag: packets from a NIC have both; others are copied here (the one
+ * allocation of the packet path). Updates *@ulen.
+ */
+static int flow_srtp(struct sipwall_net *sn, struct sipwall_flow *flow,
+		     struct sk_buff *skb, const struct rx_packet *pkt,
+		     unsigned int *ulen)
+{
+	unsigned int offset = pkt->l3_len + sizeof(struct udphdr);
+	unsigned int len = *ulen - sizeof(struct udphdr), old_len = len;
+	bool rtcp;
+	u8 *rtp;
+	int err;
+
+	err = skb_ensure_writable(skb, skb->len);
+	if (!err && flow->srtp_out && skb_tailroom(skb) < SIPWALL_SRTP_OVERHEAD_MAX)
+		err = pskb_expand_head(skb, 0, SIPWALL_SRTP_OVERHEAD_MAX, GFP_ATOMIC);
+	if (err)
+		goto count;
+	rtp = skb->data + offset;
+	rtcp = sipwall_rtp_is_rtcp(rtp[1]);
+	if (flow->srtp_in)
+		err = sipwall_srtp_unprotect(flow->srtp_in, rtp, &len, rtcp);
+	if (!err && flow->srtp_out)
+		err = sipwall_srtp_protect(flow->srtp_out, rtp, &len, rtcp);
+	if (err)
+		goto count;
+	if (len > old_len)
+		__skb_put(skb, len - old_len);
+	else
+		__skb_trim(skb, offset + len);
+	*ulen = len + sizeof(struct udphdr);
+	return 0;
+
+count:
+	if (err == -EBADMSG) {
+		sipwall_flow_count(flow, SIPWALL_FSTAT_SRTP_AUTH, 1);
+		sipwall_stats_add(sn, SIPWALL_STAT_SRTP_AUTH, 1);
+	} else if (err == -EALREADY) {
+		sipwall_flow_count(flow, SIPWALL_FSTAT_SRTP_REPLAY, 1);
+		sipwall_stats_add(sn, SIPWALL_STAT_SRTP_REPLAY, 1);
+	} else {
+		sipwall_flow_count(flow, SIPWALL_FSTAT_DROP_ERROR, 1);
+		sipwall_stats_add(sn, SIPWALL_STAT_DROP_ERROR, 1);
+	}
+	return err;
+}
+
 static unsigned int flow_rx(struct sipwall_net *sn, struct sipwall_flow *flow,
 			    struct sk_buff *skb, const struct rx_packet *pkt)
 {
@@ -290,6 +368,10 @@ static unsigned int flow_rx(struct sipwall_net *sn, struct sipwall_flow *flow,
 		sipwall_stats_add(sn, SIPWALL_STAT_DROP_ERROR, 1);
 		return NF_DROP;
 	}
+
+	if ((flow->srtp_in || flow->srtp_out) && flow_srtp(sn, flow, skb, pkt, &ulen))
+		return NF_DROP;
+	payload = ulen - sizeof(*uh);
 
 	if (READ_ONCE(flow->last_used) != jiffies)
 		WRITE_ONCE(flow->last_used, jiffies);

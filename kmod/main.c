@@ -11,6 +11,7 @@
 #include "hook.h"
 #include "netlink.h"
 #include "proc.h"
+#include "srtp.h"
 
 unsigned int sipwall_net_id __read_mostly;
 
@@ -107,6 +108,9 @@ static int __init sipwall_init(void)
 {
 	int err;
 
+	err = sipwall_srtp_selftest();
+	if (err)
+		return err;
 	err = sipwall_flow_cache_init();
 	if (err)
 		return err;
@@ -129,10 +133,10 @@ err_uninit_cache:
 static void __exit sipwall_exit(void)
 {
 	/* No request can run once the family is gone; then every namespace
-	 * drops its hooks and flows; then the flows' RCU frees finish. */
+	 * drops its hooks and flows; then the flows' deferred frees finish. */
 	sipwall_netlink_uninit();
 	unregister_pernet_subsys(&sipwall_net_ops);
-	rcu_barrier();
+	sipwall_flow_wait_freed();
 	sipwall_flow_cache_uninit();
 }
 

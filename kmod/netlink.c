@@ -9,6 +9,7 @@
 #include <net/genetlink.h>
 #include "flow.h"
 #include "netlink.h"
+#include "srtp.h"
 
 static struct genl_family sipwall_family;
 
@@ -135,6 +136,46 @@ static int parse_local(struct genl_info *info, struct nlattr **tb,
 	return parse_endpoint(tb[SIPWALL_FLOW_A_LOCAL], local, info->extack);
 }
 
+/* Derives an SRTP context from SIPWALL_SRTP_A_*. */
+static int parse_srtp(struct nlattr *attr, struct sipwall_srtp **out,
+		      struct netlink_ext_ack *extack)
+{
+	struct nlattr *tb[SIPWALL_SRTP_A_MAX + 1];
+	struct sipwall_srtp *srtp;
+	int err;
+
+	err = nla_parse_nested(tb, SIPWALL_SRTP_A_MAX, attr, srtp_policy, extack);
+	if (err)
+		return err;
+	if (attr_missing(extack, attr, tb, SIPWALL_SRTP_A_SUITE, "SRTP needs a SUITE") ||
+	    attr_missing(extack, attr, tb, SIPWALL_SRTP_A_MASTER_KEY,
+			 "SRTP needs a MASTER_KEY") ||
+	    attr_missing(extack, attr, tb, SIPWALL_SRTP_A_MASTER_SALT,
+			 "SRTP needs a MASTER_SALT"))
+		return -EINVAL;
+	srtp = sipwall_srtp_create(nla_get_u32(tb[SIPWALL_SRTP_A_SUITE]),
+				   nla_data(tb[SIPWALL_SRTP_A_MASTER_KEY]),
+				   nla_len(tb[SIPWALL_SRTP_A_MASTER_KEY]),
+				   nla_data(tb[SIPWALL_SRTP_A_MASTER_SALT]),
+				   nla_len(tb[SIPWALL_SRTP_A_MASTER_SALT]), extack);
+	if (IS_ERR(srtp)) {
+		NL_SET_BAD_ATTR(extack, attr);
+		return PTR_ERR(srtp);
+	}
+	*out = srtp;
+	return 0;
+}
+
+/* An error answer echoes the request: it must not carry the keys. */
+static void wipe_srtp_keys(struct nlattr **tb)
+{
+	int type;
+
+	for (type = SIPWALL_FLOW_A_SRTP_IN; type <= SIPWALL_FLOW_A_SRTP_OUT; type++)
+		if (tb[type])
+			memzero_explicit(nla_data(tb[type]), nla_len(tb[type]));
+}
+
 static int flow_from_attrs(struct genl_info *info, struct nlattr **tb,
 			   struct sipwall_flow *flow)
 {
@@ -142,10 +183,6 @@ static int flow_from_attrs(struct genl_info *info, struct nlattr **tb,
 	struct netlink_ext_ack *extack = info->extack;
 	int err;
 
-	if (tb[SIPWALL_FLOW_A_SRTP_IN] || tb[SIPWALL_FLOW_A_SRTP_OUT]) {
-		NL_SET_ERR_MSG(extack, "SRTP is not supported by this version of sipwall.ko");
-		return -EOPNOTSUPP;
-	}
 	if (attr_missing(extack, nest, tb, SIPWALL_FLOW_A_OUT_LOCAL,
 			 "flow needs OUT_LOCAL") ||
 	    attr_missing(extack, nest, tb, SIPWALL_FLOW_A_OUT_PEER,
@@ -191,6 +228,13 @@ static int flow_from_attrs(struct genl_info *info, struct nlattr **tb,
 		flow->dscp = nla_get_u8(tb[SIPWALL_FLOW_A_DSCP]);
 	if (tb[SIPWALL_FLOW_A_TIMEOUT])
 		flow->timeout = nla_get_u32(tb[SIPWALL_FLOW_A_TIMEOUT]);
+	if (tb[SIPWALL_FLOW_A_SRTP_IN]) {
+		err = parse_srtp(tb[SIPWALL_FLOW_A_SRTP_IN], &flow->srtp_in, extack);
+		if (err)
+			return err;
+	}
+	if (tb[SIPWALL_FLOW_A_SRTP_OUT])
+		return parse_srtp(tb[SIPWALL_FLOW_A_SRTP_OUT], &flow->srtp_out, extack);
 	return 0;
 }
 
@@ -205,6 +249,24 @@ static int put_endpoint(struct sk_buff *skb, int type,
 	     nla_put_in_addr(skb, SIPWALL_EP_A_ADDR4, ep->addr.ip) :
 	     nla_put_in6_addr(skb, SIPWALL_EP_A_ADDR6, &ep->addr.ip6)) ||
 	    nla_put_u16(skb, SIPWALL_EP_A_PORT, ntohs(ep->port))) {
+		nla_nest_cancel(skb, nest);
+		return -EMSGSIZE;
+	}
+	nla_nest_end(skb, nest);
+	return 0;
+}
+
+/* The suite only: keys can be set, never read back. */
+static int put_srtp(struct sk_buff *skb, int type, const struct sipwall_srtp *srtp)
+{
+	struct nlattr *nest;
+
+	if (!srtp)
+		return 0;
+	nest = nla_nest_start(skb, type);
+	if (!nest)
+		return -EMSGSIZE;
+	if (nla_put_u32(skb, SIPWALL_SRTP_A_SUITE, sipwall_srtp_suite(srtp))) {
 		nla_nest_cancel(skb, nest);
 		return -EMSGSIZE;
 	}
@@ -257,6 +319,8 @@ static int put_flow(struct sk_buff *skb, const struct sipwall_flow *flow)
 	    nla_put_u32(skb, SIPWALL_FLOW_A_FLAGS, flow->flags) ||
 	    (flow->dscp >= 0 && nla_put_u8(skb, SIPWALL_FLOW_A_DSCP, flow->dscp)) ||
 	    nla_put_u32(skb, SIPWALL_FLOW_A_TIMEOUT, flow->timeout) ||
+	    put_srtp(skb, SIPWALL_FLOW_A_SRTP_IN, flow->srtp_in) ||
+	    put_srtp(skb, SIPWALL_FLOW_A_SRTP_OUT, flow->srtp_out) ||
 	    nla_put_u64_64bit(skb, SIPWALL_FLOW_A_IDLE_MS, jiffies_to_msecs(idle),
 			      SIPWALL_FLOW_A_PAD) ||
 	    put_flow_stats(skb, flow)) {
@@ -315,6 +379,7 @@ static int flow_new(struct sk_buff *skb, struct genl_info *info)
 	if (!flow)
 		return -ENOMEM;
 	err = flow_from_attrs(info, tb, flow);
+	wipe_srtp_keys(tb);
 	if (err)
 		goto err_free_flow;
 
@@ -596,7 +661,7 @@ void sipwall_netlink_notify_expired(struct sipwall_net *sn,
 }
 
 /* Every command reveals or changes the media plane: all need CAP_NET_ADMIN
- * in the namespace's user namespace. */
+ * in the namespace's user namespace; so does listening to its events. */
 static const struct genl_ops sipwall_ops[] = {
 	{
 		.cmd = SIPWALL_CMD_FLOW_NEW,
@@ -632,7 +697,7 @@ static const struct genl_ops sipwall_ops[] = {
 };
 
 static const struct genl_multicast_group sipwall_mcgrps[] = {
-	{ .name = SIPWALL_GENL_MCGRP_EVENTS, .flags = GENL_UNS_ADMIN_PERM },
+	{ .name = SIPWALL_GENL_MCGRP_EVENTS, .flags = GENL_MCAST_CAP_NET_ADMIN },
 };
 
 static struct genl_family sipwall_family __ro_after_init = {

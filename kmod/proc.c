@@ -10,6 +10,7 @@
 #include <net/net_namespace.h>
 #include "flow.h"
 #include "proc.h"
+#include "srtp.h"
 
 static const char *const stat_names[__SIPWALL_STAT_MAX] = {
 	[SIPWALL_STAT_FLOWS] = "flows",
@@ -114,6 +115,12 @@ static int flows_show(struct seq_file *seq, void *v)
 	show_endpoint(seq, "to", &flow->out_peer);
 	if (flow->dscp >= 0)
 		seq_printf(seq, " dscp %d", flow->dscp);
+	if (flow->srtp_in)
+		seq_printf(seq, " srtp_in %s",
+			   sipwall_srtp_suite_name(sipwall_srtp_suite(flow->srtp_in)));
+	if (flow->srtp_out)
+		seq_printf(seq, " srtp_out %s",
+			   sipwall_srtp_suite_name(sipwall_srtp_suite(flow->srtp_out)));
 	seq_printf(seq, " timeout %u idle_ms %u", flow->timeout,
 		   jiffies_to_msecs(jiffies - READ_ONCE(flow->last_used)));
 	sipwall_flow_stats_sum(flow, sum);

@@ -14,13 +14,6 @@
 #define RTCP_HEADER_LEN		8
 #define RTP_EXT_HEADER_LEN	4
 
-/* RFC 5761 §4: with RTP and RTCP on one port, the second byte tells them
- * apart; 192..223 are RTCP packet types (SR 200, RR 201, ... ). */
-static bool is_rtcp(u8 second)
-{
-	return second >= 192 && second <= 223;
-}
-
 bool sipwall_rtp_valid(const struct sk_buff *skb, unsigned int offset,
 		       unsigned int len)
 {
@@ -35,7 +28,7 @@ bool sipwall_rtp_valid(const struct sk_buff *skb, unsigned int offset,
 	if (!h || h[0] >> 6 != RTP_VERSION)
 		return false;
 
-	if (is_rtcp(h[1])) {
+	if (sipwall_rtp_is_rtcp(h[1])) {
 		/* length: in 32-bit words minus one, of the first packet of a
 		 * compound packet, which must fit. */
 		return ((get_unaligned_be16(h + 2) + 1U) << 2) <= len;

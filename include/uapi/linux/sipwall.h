@@ -3,9 +3,10 @@
  * sipwall: the contract between sipwall.ko and userspace (sipwalld, sipwallctl).
  *
  * Transport: generic netlink family SIPWALL_GENL_NAME, version
- * SIPWALL_GENL_VERSION. Every command needs CAP_NET_ADMIN in the user
- * namespace that owns the caller's network namespace; every network
- * namespace has its own flow table, configuration and counters.
+ * SIPWALL_GENL_VERSION. Every command, and joining the events group, needs
+ * CAP_NET_ADMIN in the user namespace that owns the caller's network
+ * namespace; every network namespace has its own flow table, configuration
+ * and counters.
  *
  * All attributes are validated strictly: an unknown attribute, a wrong
  * length, a value outside its range or a flag outside its __ALL mask is
@@ -16,10 +17,11 @@
  * SIPWALL_CMD_FLOW_NEW     request: A_FLOW with FLOW_A_LOCAL, FLOW_A_OUT_LOCAL,
  *                          FLOW_A_OUT_PEER, and FLOW_A_SOURCE or
  *                          SIPWALL_FLOW_F_LEARN; optional FLOW_A_SESSION,
- *                          FLOW_A_DSCP, FLOW_A_TIMEOUT, FLOW_A_SRTP_IN,
- *                          FLOW_A_SRTP_OUT. EEXIST if FLOW_A_LOCAL is taken.
- *                          With NLM_F_ECHO the kernel answers with the flow as
- *                          FLOW_GET shows it (including FLOW_A_ID).
+ *                          FLOW_A_DSCP, FLOW_A_TIMEOUT (absent: 0, never
+ *                          expires), FLOW_A_SRTP_IN, FLOW_A_SRTP_OUT.
+ *                          EEXIST if FLOW_A_LOCAL is taken. With NLM_F_ECHO
+ *                          the kernel answers (command FLOW_NEW) with the
+ *                          flow as FLOW_GET shows it (including FLOW_A_ID).
  * SIPWALL_CMD_FLOW_DEL     request: A_FLOW with FLOW_A_LOCAL. ENOENT if none.
  * SIPWALL_CMD_FLOW_GET     do: A_FLOW with FLOW_A_LOCAL, answers one flow.
  *                          dump (NLM_F_DUMP): every flow, or only those of
@@ -28,7 +30,8 @@
  *                          exactly once; NLM_F_DUMP_INTR marks a dump during
  *                          which the table changed.
  * SIPWALL_CMD_FLOW_FLUSH   request: optional SIPWALL_A_SESSION. Deletes every
- *                          flow (of that session). Answer: A_FLUSHED, a count.
+ *                          flow (of that session). Answer (command
+ *                          FLOW_FLUSH): A_FLUSHED, a count.
  * SIPWALL_CMD_STATS_GET    answers A_STATS (nested SIPWALL_STAT_*, all u64).
  * SIPWALL_CMD_CONFIG_SET   request: A_CONFIG with any of SIPWALL_CONFIG_A_*.
  * SIPWALL_CMD_CONFIG_GET   answers A_CONFIG.
@@ -134,7 +137,16 @@ enum sipwall_srtp_suite {
 };
 #define SIPWALL_SRTP_SUITE_MAX (__SIPWALL_SRTP_SUITE_MAX - 1)
 
-/* SRTP parameters. Keys are write-only: dumps carry the suite alone. */
+/*
+ * SRTP parameters (RFC 3711, key derivation rate 0, no MKI). SRTP_IN
+ * authenticates, checks for replays and decrypts SRTP/SRTCP arriving at the
+ * flow; SRTP_OUT encrypts and authenticates what leaves it; both together
+ * re-key. Key and salt lengths per suite: AES_CM_128: 16 + 14,
+ * AES_256_CM: 32 + 14, AEAD_AES_128_GCM: 16 + 12, AEAD_AES_256_GCM: 32 + 12.
+ * SRTCP always carries an 80-bit tag with the HMAC suites (RFC 4568 §6.2).
+ * Keys are write-only: answers carry the suite alone, and the kernel wipes
+ * them from the request.
+ */
 enum sipwall_srtp_attr {
 	SIPWALL_SRTP_A_UNSPEC,
 	SIPWALL_SRTP_A_SUITE,		/* u32: enum sipwall_srtp_suite */

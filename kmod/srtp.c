@@ -1,0 +1,694 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * SRTP and SRTCP (RFC 3711) on the kernel crypto API, with the suites of
+ * RFC 4568 (AES-CM-128 with HMAC-SHA1), RFC 6188 (AES-CM-256) and RFC 7714
+ * (AES-GCM). A context holds one direction of one stream: the session keys
+ * derived from one master key, and per SSRC the rollover counter, the
+ * replay window and the SRTCP index.
+ *
+ * Everything that can fail for lack of memory happens in
+ * sipwall_srtp_create(), in process context; protecting and unprotecting a
+ * packet allocates nothing.
+ */
+
+#include <crypto/aead.h>
+#include <crypto/algapi.h>
+#include <crypto/hash.h>
+#include <crypto/skcipher.h>
+#include <linux/jiffies.h>
+#include <linux/scatterlist.h>
+#include <linux/sipwall.h>
+#include <linux/slab.h>
+#include <linux/spinlock.h>
+#include <asm/unaligned.h>
+#include "rtp.h"
+#include "srtp.h"
+
+#define AES_BLOCK		16
+#define CM_SALT_LEN		14	/* AES-CM session salt, and KDF salt */
+#define GCM_SALT_LEN		12
+#define GCM_IV_LEN		12
+#define GCM_TAG_LEN		16
+#define HMAC_KEY_LEN		20	/* HMAC-SHA1 session authentication key */
+#define HMAC_LEN		20
+/* RFC 4568 §6.2: SRTCP keeps the 80-bit tag even for the _32 suites. */
+#define SRTCP_HMAC_TAG_LEN	10
+#define SRTCP_TRAILER_LEN	4	/* E flag and SRTCP index */
+#define SRTCP_E_FLAG		0x80000000U
+#define SRTCP_INDEX_MASK	0x7fffffffU
+#define REPLAY_WINDOW		128	/* packets; RFC 3711 asks for >= 64 */
+#define SRTP_SSRCS		8	/* per context; least recently used goes */
+
+enum srtp_label {
+	LABEL_RTP_ENC,
+	LABEL_RTP_AUTH,
+	LABEL_RTP_SALT,
+	LABEL_RTCP_ENC,
+	LABEL_RTCP_AUTH,
+	LABEL_RTCP_SALT,
+};
+
+struct srtp_suite {
+	const char *name;
+	u8 key_len;	/* master and session key */
+	u8 salt_len;	/* master and session salt */
+	u8 tag_len;	/* SRTP authentication tag */
+	bool aead;
+};
+
+static const struct srtp_suite suites[__SIPWALL_SRTP_SUITE_MAX] = {
+	[SIPWALL_SRTP_AES_CM_128_HMAC_SHA1_80] = { "AES_CM_128_HMAC_SHA1_80", 16, 14, 10, false },
+	[SIPWALL_SRTP_AES_CM_128_HMAC_SHA1_32] = { "AES_CM_128_HMAC_SHA1_32", 16, 14, 4, false },
+	[SIPWALL_SRTP_AES_256_CM_HMAC_SHA1_80] = { "AES_256_CM_HMAC_SHA1_80", 32, 14, 10, false },
+	[SIPWALL_SRTP_AES_256_CM_HMAC_SHA1_32] = { "AES_256_CM_HMAC_SHA1_32", 32, 14, 4, false },
+	[SIPWALL_SRTP_AEAD_AES_128_GCM] = { "AEAD_AES_128_GCM", 16, 12, 16, true },
+	[SIPWALL_SRTP_AEAD_AES_256_GCM] = { "AEAD_AES_256_GCM", 32, 12, 16, true },
+};
+
+/* The session keys of RTP or of RTCP. */
+struct srtp_session {
+	struct crypto_sync_skcipher *ctr;	/* AES-CM suites */
+	struct crypto_shash *hmac;		/* AES-CM suites */
+	struct crypto_aead *gcm;		/* AEAD suites */
+	struct aead_request *gcm_req;
+	u8 salt[CM_SALT_LEN];
+};
+
+/* Bit i of @bits: index (@top - i) was accepted. */
+struct replay_window {
+	u64 top;
+	u64 bits[REPLAY_WINDOW / 64];
+	bool any;
+};
+
+struct srtp_ssrc {
+	u32 ssrc;
+	bool used;
+	unsigned long last_used;	/* jiffies, to pick a slot to reuse */
+	struct replay_window rtp;	/* index: ROC << 16 | SEQ */
+	struct replay_window rtcp;	/* SRTCP index */
+	u32 rtcp_next;			/* next SRTCP index to send */
+};
+
+struct sipwall_srtp {
+	u32 suite_id;
+	const struct srtp_suite *suite;
+	struct srtp_session rtp, rtcp;
+	/*
+	 * One stream's transforms are serial by nature: the ROC, the replay
+	 * window and the SRTCP index change with every packet. The lock also
+	 * guards the scratch buffers below, which the crypto API needs off
+	 * the stack (a virtually mapped stack cannot go in a scatterlist).
+	 */
+	spinlock_t lock;
+	u8 iv[AES_BLOCK];
+	u8 aad[8 + SRTCP_TRAILER_LEN];
+	struct srtp_ssrc ssrc[SRTP_SSRCS];
+};
+
+u32 sipwall_srtp_suite(const struct sipwall_srtp *srtp)
+{
+	return srtp->suite_id;
+}
+
+const char *sipwall_srtp_suite_name(u32 suite)
+{
+	return suite && suite <= SIPWALL_SRTP_SUITE_MAX ? suites[suite].name : "none";
+}
+
+/* ---- replay windows and rollover counters (RFC 3711 §3.3.1, §3.3.2) ---- */
+
+static bool replay_seen(const struct replay_window *w, u64 index)
+{
+	u64 age;
+
+	if (!w->any || index > w->top)
+		return false;
+	age = w->top - index;
+	if (age >= REPLAY_WINDOW)
+		return true;	/* too old to tell: refuse */
+	return w->bits[age / 64] & (1ULL << (age % 64));
+}
+
+static void replay_accept(struct replay_window *w, u64 index)
+{
+	u64 shift, age;
+
+	if (!w->any || index > w->top) {
+		shift = w->any ? index - w->top : REPLAY_WINDOW;
+		if (shift >= REPLAY_WINDOW) {
+			w->bits[0] = 0;
+			w->bits[1] = 0;
+		} else if (shift >= 64) {
+			w->bits[1] = w->bits[0] << (shift - 64);
+			w->bits[0] = 0;
+		} else if (shift) {
+			w->bits[1] = (w->bits[1] << shift) | (w->bits[0] >> (64 - shift));
+			w->bits[0] <<= shift;
+		}
+		w->bits[0] |= 1;
+		w->top = index;
+		w->any = true;
+		return;
+	}
+	age = w->top - index;
+	w->bits[age / 64] |= 1ULL << (age % 64);
+}
+
+/* RFC 3711 Appendix A: the index of @seq, guessed from the highest so far. */
+static u64 rtp_index(const struct replay_window *w, u16 seq)
+{
+	u32 roc;
+	int s_l;
+
+	if (!w->any)
+		return seq;
+	roc = w->top >> 16;
+	s_l = w->top & 0xffff;
+	if (s_l < 32768) {
+		if ((int)seq - s_l > 32768 && roc)
+			roc--;
+	} else if (s_l - 32768 > (int)seq) {
+		roc++;
+	}
+	return (u64)roc << 16 | seq;
+}
+
+/*
+ * Finds the state of @ssrc. For unprotect, a new SSRC gets @scratch until
+ * its first packet authenticates, so forged packets cannot take the slots.
+ */
+static struct srtp_ssrc *ssrc_find(struct sipwall_srtp *s, u32 ssrc,
+				   struct srtp_ssrc *scratch)
+{
+	int i;
+
+	for (i = 0; i < SRTP_SSRCS; i++)
+		if (s->ssrc[i].used && s->ssrc[i].ssrc == ssrc)
+			return &s->ssrc[i];
+	memset(scratch, 0, sizeof(*scratch));
+	scratch->ssrc = ssrc;
+	scratch->used = true;
+	return scratch;
+}
+
+/* Keeps @st: in a free slot, else in the least recently used one. */
+static struct srtp_ssrc *ssrc_commit(struct sipwall_srtp *s, struct srtp_ssrc *st)
+{
+	struct srtp_ssrc *slot = &s->ssrc[0];
+	int i;
+
+	st->last_used = jiffies;
+	if (st >= s->ssrc && st < s->ssrc + SRTP_SSRCS)
+		return st;
+	for (i = 0; i < SRTP_SSRCS; i++) {
+		if (!s->ssrc[i].used) {
+			slot = &s->ssrc[i];
+			break;
+		}
+		if (time_before(s->ssrc[i].last_used, slot->last_used))
+			slot = &s->ssrc[i];
+	}
+	*slot = *st;
+	return slot;
+}
+
+/* ---- the transforms ---- */
+
+static int rtp_header_len(const u8 *pkt, unsigned int len)
+{
+	unsigned int hl = 12 + 4 * (pkt[0] & 0x0f);
+
+	if (len < hl)
+		return -EINVAL;
+	if (pkt[0] & 0x10) {
+		if (len < hl + 4)
+			return -EINVAL;
+		hl += 4 + 4 * get_unaligned_be16(pkt + hl + 2);
+		if (len < hl)
+			return -EINVAL;
+	}
+	return hl;
+}
+
+/* AES-CM (RFC 3711 §4.1.1): IV = salt ^ SSRC << 64 ^ index << 16. */
+static int aes_cm_crypt(struct sipwall_srtp *s, struct srtp_session *ss,
+			u32 ssrc, u64 index, u8 *data, unsigned int len)
+{
+	SYNC_SKCIPHER_REQUEST_ON_STACK(req, ss->ctr);
+	struct scatterlist sg;
+	u8 *iv = s->iv;
+	int i, err;
+
+	if (!len)
+		return 0;
+	memcpy(iv, ss->salt, CM_SALT_LEN);
+	iv[14] = 0;
+	iv[15] = 0;
+	for (i = 0; i < 4; i++)
+		iv[4 + i] ^= ssrc >> (24 - 8 * i);
+	for (i = 0; i < 6; i++)
+		iv[8 + i] ^= index >> (40 - 8 * i);
+	sg_init_one(&sg, data, len);
+	skcipher_request_set_sync_tfm(req, ss->ctr);
+	skcipher_request_set_callback(req, 0, NULL, NULL);
+	skcipher_request_set_crypt(req, &sg, &sg, len, iv);
+	err = crypto_skcipher_encrypt(req);
+	skcipher_request_zero(req);
+	return err;
+}
+
+/* HMAC-SHA1 over @data and, for SRTP, the ROC (RFC 3711 §4.2). */
+static int hmac_sha1(struct srtp_session *ss, const u8 *data,
+		     unsigned int len, const __be32 *roc, u8 out[HMAC_LEN])
+{
+	SHASH_DESC_ON_STACK(desc, ss->hmac);
+	int err;
+
+	desc->tfm = ss->hmac;
+	err = crypto_shash_init(desc);
+	if (!err)
+		err = crypto_shash_update(desc, data, len);
+	if (!err && roc)
+		err = crypto_shash_update(desc, (const u8 *)roc, sizeof(*roc));
+	if (!err)
+		err = crypto_shash_final(desc, out);
+	shash_desc_zero(desc);
+	return err;
+}
+
+/* RFC 7714 §8.1 and §9.1: the 96-bit IV, salt ^ (0 || SSRC || index). */
+static void gcm_iv(u8 *iv, const u8 *salt, u32 ssrc, u64 index, bool rtcp)
+{
+	int i;
+
+	memcpy(iv, salt, GCM_IV_LEN);
+	for (i = 0; i < 4; i++)
+		iv[2 + i] ^= ssrc >> (24 - 8 * i);
+	if (rtcp) {
+		for (i = 0; i < 4; i++)
+			iv[8 + i] ^= index >> (24 - 8 * i);
+	} else {
+		for (i = 0; i < 6; i++)
+			iv[6 + i] ^= index >> (40 - 8 * i);
+	}
+}
+
+/* In place over @sg; the first @assoclen bytes are authenticated only.
+ * The transform was allocated synchronous: the result is final. */
+static int gcm_crypt(struct sipwall_srtp *s, struct srtp_session *ss,
+		     struct scatterlist *sg, unsigned int assoclen,
+		     unsigned int cryptlen, bool encrypt)
+{
+	struct aead_request *req = ss->gcm_req;
+
+	aead_request_set_tfm(req, ss->gcm);
+	aead_request_set_callback(req, 0, NULL, NULL);
+	aead_request_set_ad(req, assoclen);
+	aead_request_set_crypt(req, sg, sg, cryptlen, s->iv);
+	return encrypt ? crypto_aead_encrypt(req) : crypto_aead_decrypt(req);
+}
+
+static int unprotect_rtp(struct sipwall_srtp *s, u8 *pkt, unsigned int *len)
+{
+	unsigned int tag = s->suite->tag_len, n = *len;
+	struct srtp_ssrc scratch, *st;
+	int hl = rtp_header_len(pkt, n);
+	u32 ssrc;
+	u64 index;
+	int err;
+
+	if (hl < 0 || n < hl + tag)
+		return -EINVAL;
+	ssrc = get_unaligned_be32(pkt + 8);
+	st = ssrc_find(s, ssrc, &scratch);
+	index = rtp_index(&st->rtp, get_unaligned_be16(pkt + 2));
+	if (replay_seen(&st->rtp, index))
+		return -EALREADY;
+
+	if (s->suite->aead) {
+		struct scatterlist sg;
+
+		gcm_iv(s->iv, s->rtp.salt, ssrc, index, false);
+		sg_init_one(&sg, pkt, n);
+		err = gcm_crypt(s, &s->rtp, &sg, hl, n - hl, false);
+	} else {
+		__be32 roc = cpu_to_be32(index >> 16);
+		u8 mac[HMAC_LEN];
+
+		err = hmac_sha1(&s->rtp, pkt, n - tag, &roc, mac);
+		if (!err && crypto_memneq(mac, pkt + n - tag, tag))
+			err = -EBADMSG;
+		if (!err)
+			err = aes_cm_crypt(s, &s->rtp, ssrc, index, pkt + hl, n - tag - hl);
+	}
+	if (err)
+		return err;
+	st = ssrc_commit(s, st);
+	replay_accept(&st->rtp, index);
+	*len = n - tag;
+	return 0;
+}
+
+/* @pkt has room for the tag after *@len bytes. */
+static int protect_rtp(struct sipwall_srtp *s, u8 *pkt, unsigned int *len)
+{
+	unsigned int tag = s->suite->tag_len, n = *len;
+	struct srtp_ssrc scratch, *st;
+	int hl = rtp_header_len(pkt, n);
+	u32 ssrc;
+	u64 index;
+	int err;
+
+	if (hl < 0)
+		return -EINVAL;
+	ssrc = get_unaligned_be32(pkt + 8);
+	st = ssrc_find(s, ssrc, &scratch);
+	index = rtp_index(&st->rtp, get_unaligned_be16(pkt + 2));
+	/* The same index twice would reuse keystream. */
+	if (replay_seen(&st->rtp, index))
+		return -EALREADY;
+
+	if (s->suite->aead) {
+		struct scatterlist sg;
+
+		gcm_iv(s->iv, s->rtp.salt, ssrc, index, false);
+		sg_init_one(&sg, pkt, n + tag);
+		err = gcm_crypt(s, &s->rtp, &sg, hl, n - hl, true);
+	} else {
+		__be32 roc = cpu_to_be32(index >> 16);
+		u8 mac[HMAC_LEN];
+
+		err = aes_cm_crypt(s, &s->rtp, ssrc, index, pkt + hl, n - hl);
+		if (!err)
+			err = hmac_sha1(&s->rtp, pkt, n, &roc, mac);
+		if (!err)
+			memcpy(pkt + n, mac, tag);
+	}
+	if (err)
+		return err;
+	st = ssrc_commit(s, st);
+	replay_accept(&st->rtp, index);
+	*len = n + tag;
+	return 0;
+}
+
+/*
+ * SRTCP (RFC 3711 §3.4): header (8) | encrypted | E+index (4) | tag (10);
+ * with AES-GCM (RFC 7714 §9): header | encrypted | tag (16) | E+index,
+ * the header and E+index being the associated data.
+ */
+static int unprotect_rtcp(struct sipwall_srtp *s, u8 *pkt, unsigned int *len)
+{
+	bool aead = s->suite->aead;
+	unsigned int tag = aead ? GCM_TAG_LEN : SRTCP_HMAC_TAG_LEN, n = *len;
+	struct srtp_ssrc scratch, *st;
+	u32 ssrc, trailer, index;
+	const u8 *trailer_at;
+	int err;
+
+	if (n < 8 + SRTCP_TRAILER_LEN + tag)
+		return -EINVAL;
+	trailer_at = aead ? pkt + n - SRTCP_TRAILER_LEN : pkt + n - tag - SRTCP_TRAILER_LEN;
+	trailer = get_unaligned_be32(trailer_at);
+	index = trailer & SRTCP_INDEX_MASK;
+	ssrc = get_unaligned_be32(pkt + 4);
+	st = ssrc_find(s, ssrc, &scratch);
+	if (replay_seen(&st->rtcp, index))
+		return -EALREADY;
+
+	if (aead) {
+		struct scatterlist sg[2];
+
+		/* Unencrypted SRTCP under GCM is all associated data: not
+		 * worth a second code path; nobody sends it. */
+		if (!(trailer & SRTCP_E_FLAG))
+			return -EINVAL;
+		memcpy(s->aad, pkt, 8);
+		memcpy(s->aad + 8, trailer_at, SRTCP_TRAILER_LEN);
+		sg_init_table(sg, 2);
+		sg_set_buf(&sg[0], s->aad, sizeof(s->aad));
+		sg_set_buf(&sg[1], pkt + 8, n - 8 - SRTCP_TRAILER_LEN);
+		gcm_iv(s->iv, s->rtcp.salt, ssrc, index, true);
+		err = gcm_crypt(s, &s->rtcp, sg, sizeof(s->aad),
+				n - 8 - SRTCP_TRAILER_LEN, false);
+	} else {
+		u8 mac[HMAC_LEN];
+
+		err = hmac_sha1(&s->rtcp, pkt, n - tag, NULL, mac);
+		if (!err && crypto_memneq(mac, pkt + n - tag, tag))
+			err = -EBADMSG;
+		if (!err && (trailer & SRTCP_E_FLAG))
+			err = aes_cm_crypt(s, &s->rtcp, ssrc, index, pkt + 8,
+					   n - tag - SRTCP_TRAILER_LEN - 8);
+	}
+	if (err)
+		return err;
+	st = ssrc_commit(s, st);
+	replay_accept(&st->rtcp, index);
+	*len = n - tag - SRTCP_TRAILER_LEN;
+	return 0;
+}
+
+/* @pkt has room for SIPWALL_SRTP_OVERHEAD_MAX bytes after *@len. */
+static int protect_rtcp(struct sipwall_srtp *s, u8 *pkt, unsigned int *len)
+{
+	bool aead = s->suite->aead;
+	unsigned int tag = aead ? GCM_TAG_LEN : SRTCP_HMAC_TAG_LEN, n = *len;
+	struct srtp_ssrc scratch, *st;
+	u32 ssrc, index;
+	int err;
+
+	if (n < 8)
+		return -EINVAL;
+	ssrc = get_unaligned_be32(pkt + 4);
+	st = ssrc_commit(s, ssrc_find(s, ssrc, &scratch));
+	index = st->rtcp_next;
+
+	if (aead) {
+		struct scatterlist sg[2];
+
+		memcpy(s->aad, pkt, 8);
+		put_unaligned_be32(SRTCP_E_FLAG | index, s->aad + 8);
+		sg_init_table(sg, 2);
+		sg_set_buf(&sg[0], s->aad, sizeof(s->aad));
+		sg_set_buf(&sg[1], pkt + 8, n - 8 + tag);
+		gcm_iv(s->iv, s->rtcp.salt, ssrc, index, true);
+		err = gcm_crypt(s, &s->rtcp, sg, sizeof(s->aad), n - 8, true);
+		if (!err)
+			memcpy(pkt + n + tag, s->aad + 8, SRTCP_TRAILER_LEN);
+	} else {
+		u8 mac[HMAC_LEN];
+
+		err = aes_cm_crypt(s, &s->rtcp, ssrc, index, pkt + 8, n - 8);
+		put_unaligned_be32(SRTCP_E_FLAG | index, pkt + n);
+		if (!err)
+			err = hmac_sha1(&s->rtcp, pkt, n + SRTCP_TRAILER_LEN, NULL, mac);
+		if (!err)
+			memcpy(pkt + n + SRTCP_TRAILER_LEN, mac, tag);
+	}
+	if (err)
+		return err;
+	st->rtcp_next = (index + 1) & SRTCP_INDEX_MASK;
+	*len = n + tag + SRTCP_TRAILER_LEN;
+	return 0;
+}
+
+/*
+ * Packet path. Returns 0, -EBADMSG (authentication failed), -EALREADY
+ * (replayed or too old), or -EINVAL (too short to be SRTP).
+ */
+int sipwall_srtp_unprotect(struct sipwall_srtp *srtp, u8 *pkt,
+			   unsigned int *len, bool rtcp)
+{
+	int err;
+
+	spin_lock(&srtp->lock);
+	err = rtcp ? unprotect_rtcp(srtp, pkt, len) : unprotect_rtp(srtp, pkt, len);
+	spin_unlock(&srtp->lock);
+	return err;
+}
+
+int sipwall_srtp_protect(struct sipwall_srtp *srtp, u8 *pkt,
+			 unsigned int *len, bool rtcp)
+{
+	int err;
+
+	spin_lock(&srtp->lock);
+	err = rtcp ? protect_rtcp(srtp, pkt, len) : protect_rtp(srtp, pkt, len);
+	spin_unlock(&srtp->lock);
+	return err;
+}
+
+/* ---- keys ---- */
+
+static void session_uninit(struct srtp_session *ss)
+{
+	if (!IS_ERR_OR_NULL(ss->ctr))
+		crypto_free_sync_skcipher(ss->ctr);
+	if (!IS_ERR_OR_NULL(ss->hmac))
+		crypto_free_shash(ss->hmac);
+	if (!IS_ERR_OR_NULL(ss->gcm))
+		crypto_free_aead(ss->gcm);
+	kfree_sensitive(ss->gcm_req);
+	memzero_explicit(ss->salt, sizeof(ss->salt));
+}
+
+/* Takes session keys; the transforms copy them. */
+static int session_init(struct srtp_session *ss, const struct srtp_suite *suite,
+			const u8 *enc_key, const u8 *auth_key, const u8 *salt)
+{
+	int err;
+
+	memcpy(ss->salt, salt, suite->aead ? GCM_SALT_LEN : CM_SALT_LEN);
+	if (suite->aead) {
+		/* Masking CRYPTO_ALG_ASYNC asks for a synchronous one. */
+		ss->gcm = crypto_alloc_aead("gcm(aes)", 0, CRYPTO_ALG_ASYNC);
+		if (IS_ERR(ss->gcm))
+			return PTR_ERR(ss->gcm);
+		err = crypto_aead_setkey(ss->gcm, enc_key, suite->key_len);
+		if (!err)
+			err = crypto_aead_setauthsize(ss->gcm, GCM_TAG_LEN);
+		if (err)
+			return err;
+		ss->gcm_req = kzalloc(sizeof(*ss->gcm_req) +
+				      crypto_aead_reqsize(ss->gcm), GFP_KERNEL);
+		return ss->gcm_req ? 0 : -ENOMEM;
+	}
+	ss->ctr = crypto_alloc_sync_skcipher("ctr(aes)", 0, 0);
+	if (IS_ERR(ss->ctr))
+		return PTR_ERR(ss->ctr);
+	err = crypto_sync_skcipher_setkey(ss->ctr, enc_key, suite->key_len);
+	if (err)
+		return err;
+	ss->hmac = crypto_alloc_shash("hmac(sha1)", 0, 0);
+	if (IS_ERR(ss->hmac))
+		return PTR_ERR(ss->hmac);
+	return crypto_shash_setkey(ss->hmac, auth_key, HMAC_KEY_LEN);
+}
+
+struct derived_keys {
+	u8 enc[2][32];
+	u8 auth[2][HMAC_KEY_LEN];
+	u8 salt[2][CM_SALT_LEN];
+};
+
+/*
+ * The SRTP key derivation (RFC 3711 §4.3, key derivation rate 0): the
+ * AES-CM keystream under the master key, with IV (label << 48 ^ salt) << 16.
+ * A 12-byte GCM master salt is padded with zeros (RFC 7714 §11).
+ */
+static int kdf(struct crypto_sync_skcipher *prf, const u8 *master_salt,
+	       unsigned int salt_len, u8 label, u8 *out, unsigned int len)
+{
+	SYNC_SKCIPHER_REQUEST_ON_STACK(req, prf);
+	u8 iv[AES_BLOCK] = {};
+	struct scatterlist sg;
+	int err;
+
+	memcpy(iv, master_salt, salt_len);
+	iv[7] ^= label;
+	memset(out, 0, len);
+	sg_init_one(&sg, out, len);
+	skcipher_request_set_sync_tfm(req, prf);
+	skcipher_request_set_callback(req, 0, NULL, NULL);
+	skcipher_request_set_crypt(req, &sg, &sg, len, iv);
+	err = crypto_skcipher_encrypt(req);
+	skcipher_request_zero(req);
+	memzero_explicit(iv, sizeof(iv));
+	return err;
+}
+
+static int derive(const struct srtp_suite *suite, const u8 *key,
+		  const u8 *salt, struct derived_keys *dk)
+{
+	struct crypto_sync_skcipher *prf;
+	int i, err;
+
+	prf = crypto_alloc_sync_skcipher("ctr(aes)", 0, 0);
+	if (IS_ERR(prf))
+		return PTR_ERR(prf);
+	err = crypto_sync_skcipher_setkey(prf, key, suite->key_len);
+	for (i = 0; i < 2 && !err; i++) {
+		u8 base = i ? LABEL_RTCP_ENC : LABEL_RTP_ENC;
+
+		err = kdf(prf, salt, suite->salt_len, base, dk->enc[i], suite->key_len);
+		if (!err)
+			err = kdf(prf, salt, suite->salt_len, base + 1, dk->auth[i],
+				  HMAC_KEY_LEN);
+		if (!err)
+			err = kdf(prf, salt, suite->salt_len, base + 2, dk->salt[i],
+				  suite->salt_len);
+	}
+	crypto_free_sync_skcipher(prf);
+	return err;
+}
+
+static struct sipwall_srtp *srtp_alloc(u32 suite)
+{
+	struct sipwall_srtp *s = kzalloc(sizeof(*s), GFP_KERNEL);
+
+	if (!s)
+		return NULL;
+	s->suite_id = suite;
+	s->suite = &suites[suite];
+	spin_lock_init(&s->lock);
+	return s;
+}
+
+void sipwall_srtp_destroy(struct sipwall_srtp *srtp)
+{
+	if (!srtp)
+		return;
+	session_uninit(&srtp->rtp);
+	session_uninit(&srtp->rtcp);
+	kfree_sensitive(srtp);
+}
+
+/* Process context. Returns a new context or an ERR_PTR. */
+struct sipwall_srtp *sipwall_srtp_create(u32 suite, const u8 *key,
+					 unsigned int key_len, const u8 *salt,
+					 unsigned int salt_len,
+					 struct netlink_ext_ack *extack)
+{
+	struct derived_keys *dk;
+	struct sipwall_srtp *s;
+	int err;
+
+	if (!suite || suite > SIPWALL_SRTP_SUITE_MAX) {
+		NL_SET_ERR_MSG(extack, "unknown SRTP suite");
+		return ERR_PTR(-EINVAL);
+	}
+	if (key_len != suites[suite].key_len) {
+		NL_SET_ERR_MSG(extack, "SRTP master key length does not fit the suite");
+		return ERR_PTR(-EINVAL);
+	}
+	if (salt_len != suites[suite].salt_len) {
+		NL_SET_ERR_MSG(extack, "SRTP master salt length does not fit the suite");
+		return ERR_PTR(-EINVAL);
+	}
+	s = srtp_alloc(suite);
+	dk = kzalloc(sizeof(*dk), GFP_KERNEL);
+	if (!s || !dk) {
+		err = -ENOMEM;
+		goto err_free;
+	}
+	err = derive(s->suite, key, salt, dk);
+	if (!err)
+		err = session_init(&s->rtp, s->suite, dk->enc[0], dk->auth[0], dk->salt[0]);
+	if (!err)
+		err = session_init(&s->rtcp, s->suite, dk->enc[1], dk->auth[1], dk->salt[1]);
+	if (err) {
+		NL_SET_ERR_MSG(extack, "SRTP: the kernel crypto API has no transform for this suite");
+		goto err_free;
+	}
+	kfree_sensitive(dk);
+	return s;
+
+err_free:
+	kfree_sensitive(dk);
+	sipwall_srtp_destroy(s);
+	return ERR_PTR(err);
+}
+
+#include "selftest/srtp.c"
