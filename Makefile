@@ -5,6 +5,7 @@
 # make test            every test (unit, kernel in QEMU, integration); ends
 #                      with "N passed, N failed"
 # make bench           benchmarks (not tests); see docs/benchmarks.md
+# make check-static    sparse on the module, cppcheck on userspace
 #
 # KDIR selects the kernel build tree. Default: the running kernel's, or where
 # it has none, the newest installed linux-headers-*.
@@ -21,7 +22,7 @@ SBINDIR ?= $(PREFIX)/sbin
 MANDIR ?= $(PREFIX)/share/man
 DESTDIR ?=
 
-.PHONY: all userspace kmod daemon tools install clean test bench check-kdir
+.PHONY: all userspace kmod daemon tools install clean test bench check-kdir check-static
 
 all: userspace kmod
 
@@ -55,3 +56,9 @@ test: all
 
 bench: all
 	tests/bench/run
+
+check-static: check-kdir
+	mkdir -p build; $(MAKE) -C $(KDIR) M=$(CURDIR) C=2 modules 2>&1 | tee build/sparse.log; \
+		! grep -E 'kmod/.*(warning|error):' build/sparse.log
+	cppcheck --error-exitcode=1 --enable=warning,portability --inline-suppr -q \
+		--std=c11 -I include/uapi -D__linux__ daemon tools tests/tools
