@@ -29,6 +29,7 @@
 #define CONN_HANDSHAKE_TIMEOUT_MS	10000
 #define CONN_CONNECT_TIMEOUT_MS		10000
 #define CONN_OUTPUT_LIMIT		(1u << 20)	/* unsent bytes before we give up */
+#define CONN_INPUT_START		4096		/* most messages fit; idle connections stay small */
 
 enum conn_state {
 	CONN_CONNECTING,	/* outbound TCP connect() in progress */
@@ -47,8 +48,9 @@ struct conn {
 	struct sockaddr_storage peer;
 	socklen_t peer_len;
 	SSL *ssl;
-	char *in;		/* received, not yet framed */
+	char *in;		/* received, not yet framed; grows on demand */
 	size_t in_len;
+	size_t in_cap;
 	struct sip_buf out;	/* queued for sending */
 	uint64_t last_active_ms;
 	struct sipwall_timer idle;
@@ -366,6 +368,12 @@ static int deliver(struct conn *c)
 		return -1;
 	memmove(c->in, c->in + offset, c->in_len - offset);
 	c->in_len -= offset;
+	/* a large message has gone: give its memory back while idle */
+	if (!c->in_len && c->in_cap > CONN_INPUT_START) {
+		free(c->in);
+		c->in = NULL;
+		c->in_cap = 0;
+	}
 	return rc;
 }
 
@@ -409,18 +417,39 @@ static int handshake(struct conn *c)
 	return -1;
 }
 
+/* Doubles the input buffer up to one maximal message (plus one byte). */
+static int grow_input(struct conn *c)
+{
+	size_t cap = c->in_cap ? c->in_cap * 2 : CONN_INPUT_START;
+	char *grown;
+
+	if (c->in_cap >= SIP_MSG_MAX_SIZE + 1) {
+		/* a full buffer without a complete message: over the limit */
+		sipwall_stats.rx_bad_requests++;
+		conn_close(c, "message too large");
+		return -1;
+	}
+	if (cap > SIP_MSG_MAX_SIZE + 1)
+		cap = SIP_MSG_MAX_SIZE + 1;
+	grown = realloc(c->in, cap);
+	if (!grown) {
+		conn_close(c, "out of memory");
+		return -1;
+	}
+	c->in = grown;
+	c->in_cap = cap;
+	return 0;
+}
+
 static int read_some(struct conn *c)
 {
 	for (;;) {
-		size_t room = SIP_MSG_MAX_SIZE + 1 - c->in_len;
+		size_t room;
 		ssize_t n;
 
-		if (!room) {
-			/* a full buffer without a complete message: over the limit */
-			sipwall_stats.rx_bad_requests++;
-			conn_close(c, "message too large");
+		if (c->in_len == c->in_cap && grow_input(c))
 			return -1;
-		}
+		room = c->in_cap - c->in_len;
 		if (c->ssl) {
 			int r;
 
@@ -494,11 +523,6 @@ static struct conn *conn_new(struct sipwall_realm *realm, enum sipwall_proto pro
 
 	if (!c)
 		return NULL;
-	c->in = malloc(SIP_MSG_MAX_SIZE + 1);
-	if (!c->in) {
-		free(c);
-		return NULL;
-	}
 	c->id = conns.next_id++;
 	c->proto = proto;
 	c->realm = realm;
