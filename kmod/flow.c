@@ -118,6 +118,7 @@ int sipwall_flow_insert(struct sipwall_net *sn, struct sipwall_flow *flow)
 	if (ret)
 		goto err_erase_id;
 	sn->nflows++;
+	sn->nflows_timed += !!flow->timeout;
 	sn->flows_created++;
 	sn->generation++;
 	return 0;
@@ -135,6 +136,7 @@ void sipwall_flow_remove(struct sipwall_net *sn, struct sipwall_flow *flow)
 	rhashtable_remove_fast(&sn->flows, &flow->node, flow_params);
 	xa_erase(&sn->flow_ids, flow->id);
 	sn->nflows--;
+	sn->nflows_timed -= !!flow->timeout;
 	sn->generation++;
 	INIT_RCU_WORK(&flow->free_work, flow_free_work);
 	queue_rcu_work(free_wq, &flow->free_work);
@@ -217,6 +219,8 @@ static void idle_work(struct work_struct *work)
 
 	mutex_lock(&sn->lock);
 	xa_for_each(&sn->flow_ids, id, flow) {
+		if (!sn->nflows_timed)
+			break;
 		if (!flow->timeout ||
 		    time_before(now, READ_ONCE(flow->last_used) +
 				     (unsigned long)flow->timeout * HZ))

@@ -33,6 +33,7 @@ struct sipwall_net {
 	/* Bumped on every change of the table, so a dump can say it raced. */
 	u32 generation;
 	unsigned int nflows;
+	unsigned int nflows_timed;	/* with an idle timeout: worth a scan */
 	u64 flows_created, flows_deleted, flows_expired;
 	/* (min << 16) | max, read locklessly by the packet path; 0 = off. */
 	u32 media_ports;
