@@ -381,14 +381,17 @@ static int handshake(struct conn *c)
 {
 	int r, e;
 	char subject[256];
+	const char *sni;
 
 	ERR_clear_error();
 	r = c->outbound ? SSL_connect(c->ssl) : SSL_accept(c->ssl);
 	if (r == 1) {
 		c->state = CONN_OPEN;
 		sipwall_tls_peer_name(c->ssl, subject, sizeof(subject));
-		log_debug("TLS connection %llu: %s %s, peer %s%s", (unsigned long long)c->id,
-			  SSL_get_version(c->ssl), SSL_get_cipher_name(c->ssl), subject,
+		sni = SSL_get_servername(c->ssl, TLSEXT_NAMETYPE_host_name);
+		log_debug("TLS connection %llu: %s %s, peer %s, server name %s%s",
+			  (unsigned long long)c->id, SSL_get_version(c->ssl),
+			  SSL_get_cipher_name(c->ssl), subject, sni ? sni : "-",
 			  SSL_session_reused(c->ssl) ? ", resumed" : "");
 		sipwall_timer_after(&c->idle, (uint64_t)c->realm->cfg->idle_timeout * 1000);
 		return flush(c);
