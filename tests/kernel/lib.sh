@@ -375,3 +375,29 @@ nothing_arrives() {
 	sink_wait z
 	check_eq "$desc" "$(kv z received)" 0 "sink: $(report z)"
 }
+
+# fragments DESC FROM IN: 10 RTP datagrams of 3000 bytes (IP fragments on a
+# 1500-byte link) to a flow's port are left to the stack: reassembled, they
+# reach a local socket at IN unchanged, nothing reaches the flow's peer,
+# and pass_fragment counts them.
+fragments() {
+	local desc=$1 from=$2 in=$3 to=$4 f0
+	f0=$(pstat $SWP pass_fragment)
+	sink_start c "$CALLEE" -t 1 "$to" || { fail "$desc: rtpsink"; return; }
+	if ! sink_start s "$SW" -n 10 -t 10 -l 3000 "$in"; then
+		fail "$desc: rtpsink could not listen on $in"
+		return
+	fi
+	send "$CALLER" -n 10 -r 200 -l 3000 "$from" "$in"
+	sink_wait s
+	sink_wait c
+	check_eq "$desc: reassembled, all 10 reach the local socket unchanged" \
+		"$(kv s unique)/$(kv s corrupt)" "10/0" "$(report s)"
+	check_eq "$desc: no fragment reaches the peer" "$(kv c received)" 0 "$(report c)"
+	local d=$(($(pstat $SWP pass_fragment) - f0))
+	if ((d >= 10)); then
+		pass "$desc: pass_fragment +$d"
+	else
+		fail "$desc: pass_fragment counts them" "pass_fragment +$d, want >= 10"
+	fi
+}

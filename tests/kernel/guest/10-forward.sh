@@ -96,6 +96,9 @@ else
 fi
 check_eq "outside the media range: drop_no_flow unchanged" "$(($(pstat $SWP drop_no_flow) - nf0))" 40
 
+# IP fragments are left to the stack.
+fragments "IPv4 fragments" 10.91.1.2:5000 10.91.1.1:30000 10.91.2.2:6000
+
 # Non-RTP to a flow's port goes to the local socket unchanged.
 for kind in stun badver; do
 	p0=$(pstat $SWP pass_not_rtp)
@@ -136,6 +139,33 @@ if out=$(swctl flow del in 10.91.1.1:30000 2>&1); then
 	fail "flow del of a missing flow fails" "exit 0: $out"
 else
 	check_eq "flow del of a missing flow fails with one line" "$(printf '%s\n' "$out" | wc -l)" 1 "$out"
+fi
+
+# Deleting a flow while its stream runs (RCU: the packet path may hold it).
+check "flow add for delete-under-traffic" \
+	swctl flow add in 10.91.1.1:30300 from 10.91.1.2:5300 out 10.91.2.1:30300 to 10.91.2.2:6300
+nf0=$(pstat $SWP drop_no_flow)
+if sink_start d "$CALLEE" -t 4 10.91.2.2:6300; then
+	ip netns exec "$CALLER" "$RTPSEND" -n 2000 -r 1000 -t 5 10.91.1.2:5300 10.91.1.1:30300 \
+		>"$lib_tmp/sd" 2>&1 &
+	sd=$!
+	bg_track $sd
+	sleep 1
+	check "flow del while 1000 packets/s arrive" swctl flow del in 10.91.1.1:30300
+	wait $sd
+	sink_wait d
+	got=$(kv d received)
+	nf=$(($(pstat $SWP drop_no_flow) - nf0))
+	sent=$(awk '$1 == "sent" { print $2 }' "$lib_tmp/sd")
+	comment "delete under traffic: sent $sent, forwarded before the delete $got, dropped after it (no flow) $nf"
+	if ((got > 0 && nf > 0 && got + nf == sent)) && [[ $(kv d corrupt) == 0 ]]; then
+		pass "delete under traffic: each packet forwarded intact before it or dropped after it"
+	else
+		fail "delete under traffic: each packet forwarded intact before it or dropped after it" \
+			"sent $sent, received $got (corrupt $(kv d corrupt)), drop_no_flow +$nf"
+	fi
+else
+	fail "delete under traffic: rtpsink"
 fi
 
 # flush session N removes exactly that session's flows.

@@ -37,6 +37,7 @@ check "no media port guard in this namespace" swctl config media-ports 0-0
 check "flow add IPv6 -> IPv6" \
 	swctl flow add in '[fd00:95:1::1]:30020' from '[fd00:95:1::2]:5020' out '[fd00:95:2::1]:30022' to '[fd00:95:2::2]:6020'
 relay "6->6" '[fd00:95:1::2]:5020' '[fd00:95:1::1]:30020' '[fd00:95:2::2]:6020' '[fd00:95:2::1]:30022'
+fragments "IPv6 fragments" '[fd00:95:1::2]:5020' '[fd00:95:1::1]:30020' '[fd00:95:2::2]:6020'
 relay "6->6 RTCP" '[fd00:95:1::2]:5020' '[fd00:95:1::1]:30020' '[fd00:95:2::2]:6020' '[fd00:95:2::1]:30022' rtcp 28
 nothing_arrives "6->6 wrong source dropped" "$CALLEE" '[fd00:95:2::2]:6020' -- \
 	"$CALLER" '[fd00:95:1::3]:5020' '[fd00:95:1::1]:30020'
