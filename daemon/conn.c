@@ -214,6 +214,7 @@ static void conn_close(struct conn *c, const char *why)
 		source_put(c->realm, c->source);
 	c->realm->connections--;
 	conns.count--;
+	sipwall_txn_connection_lost(c->id);
 	if (c->prev)
 		c->prev->next = c->next;
 	else
@@ -700,6 +701,13 @@ int sipwall_conn_send(struct sipwall_peer *to, const void *data, size_t len)
 
 	if (!c)
 		c = find_by_peer(to->proto, &to->addr);
+	if (!c && to->reconnect_len) {
+		/* an answer whose connection is gone: the sent-by port, not the old source port */
+		to->addr = to->reconnect;
+		to->addr_len = to->reconnect_len;
+		to->reconnect_len = 0;
+		c = find_by_peer(to->proto, &to->addr);
+	}
 	if (!c)
 		c = conn_open(to);
 	if (!c)

@@ -36,12 +36,17 @@ static uint16_t source_port(const struct sipwall_peer *p)
 		     ((const struct sockaddr_in *)&p->addr)->sin_port);
 }
 
+static void set_port_of(struct sockaddr_storage *a, uint16_t port)
+{
+	if (a->ss_family == AF_INET6)
+		((struct sockaddr_in6 *)a)->sin6_port = htons(port);
+	else
+		((struct sockaddr_in *)a)->sin_port = htons(port);
+}
+
 static void set_port(struct sipwall_peer *p, uint16_t port)
 {
-	if (p->addr.ss_family == AF_INET6)
-		((struct sockaddr_in6 *)&p->addr)->sin6_port = htons(port);
-	else
-		((struct sockaddr_in *)&p->addr)->sin_port = htons(port);
+	set_port_of(&p->addr, port);
 }
 
 /* Drops ;received and ;rport from a Via parameter run, keeping the rest. */
@@ -84,6 +89,12 @@ static void stamp_via(struct sip_msg *m, struct sipwall_peer *reply)
 	bool differs;
 
 	source_host(reply, host, sizeof(host));
+	if (reply->proto != SIPWALL_PROTO_UDP) {
+		reply->reconnect = reply->addr;
+		reply->reconnect_len = reply->addr_len;
+		set_port_of(&reply->reconnect, m->via.port ? m->via.port :
+			    reply->proto == SIPWALL_PROTO_TLS ? 5061 : 5060);
+	}
 	if (sent_by_host.len && sent_by_host.p[0] == '[')
 		sent_by_host = sip_str_make(sent_by_host.p + 1, sent_by_host.len - 2);
 	differs = !sip_str_eq(sent_by_host, sip_str_from_cstr(host));

@@ -32,6 +32,13 @@ struct sipwall_peer {
 	socklen_t addr_len;
 	uint64_t conn_id;	/* TCP/TLS: the connection (0: find or open one) */
 	int udp_fd;		/* UDP: the socket to send from (-1: any of the realm) */
+	/*
+	 * TCP/TLS answers: where to connect if the request's connection is
+	 * gone (RFC 3261 18.2.2: received address, sent-by port), instead of
+	 * the source address, whose port was the client's ephemeral one.
+	 */
+	struct sockaddr_storage reconnect;
+	socklen_t reconnect_len;
 };
 
 struct sipwall_stats {
@@ -67,6 +74,12 @@ struct sipwall_realm *sipwall_realm_find(const char *name);
 /* The socket a UDP message to this family goes out of, or -1. */
 int sipwall_realm_udp_fd(const struct sipwall_realm *realm, int family);
 bool sipwall_realm_udp_fd_valid(const struct sipwall_realm *realm, int fd);
+
+/*
+ * Implemented by the transaction layer: connection conn_id closed; client
+ * transactions that were waiting on it fail (503) at once.
+ */
+void sipwall_txn_connection_lost(uint64_t conn_id);
 
 /* Connections (conn.c). */
 int sipwall_conn_init(void);

@@ -538,6 +538,38 @@ void sipwall_txn_receive_request(struct sip_msg *req, const struct sipwall_peer 
 
 /* --- client transactions --- */
 
+void sipwall_txn_connection_lost(uint64_t conn_id)
+{
+	struct sipwall_txn *lost[64];
+	unsigned int count;
+
+	if (!txns.by_key.buckets)
+		return;
+again:
+	count = 0;
+	/* collect first: the callbacks may start or end transactions */
+	for (size_t b = 0; b <= txns.by_key.mask && count < 64; b++) {
+		for (struct sipwall_hnode *n = txns.by_key.buckets[b]; n && count < 64; n = n->next) {
+			struct sipwall_txn *t = container_of(n, struct sipwall_txn, node);
+
+			if (!t->server && t->peer.conn_id == conn_id && t->peer.proto != SIPWALL_PROTO_UDP &&
+			    (t->state == TXN_CALLING || t->state == TXN_TRYING ||
+			     t->state == TXN_PROCEEDING))
+				lost[count++] = t;
+		}
+	}
+	for (unsigned int i = 0; i < count; i++) {
+		sipwall_txn_response_fn fn = lost[i]->fn;
+
+		lost[i]->fn = NULL;
+		terminate(lost[i]);
+		if (fn)
+			fn(lost[i]->ctx, NULL, 503);
+	}
+	if (count == 64)
+		goto again;
+}
+
 static void on_client_retransmit(struct sipwall_timer *timer)
 {
 	struct sipwall_txn *t = container_of(timer, struct sipwall_txn, retransmit);

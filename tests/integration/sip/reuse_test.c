@@ -3,7 +3,8 @@
  * Connection reuse, from the inside: a peer connects over TCP and sends
  * a request; the stack then reaches that peer over the same connection,
  * by its connection id and by its address alone, and a client
- * transaction sent that way gets its answer back. Links the daemon's
+ * transaction sent that way gets its answer back, or a 503 as soon as the
+ * connection is lost. Links the daemon's
  * objects (all but main.c) and drives the real event loop.
  *
  *   reuse_test CONFIG PORT     (CONFIG: a realm "public" with tcp:127.0.0.1:PORT)
@@ -165,9 +166,15 @@ int main(int argc, char **argv)
 	spin(50);
 	EXPECT(answer_status == 200, "the peer's 200 completes the client transaction");
 
+	/* the peer goes away with a transaction outstanding: 503 at once, not timer F */
+	answer_status = 0;
+	EXPECT(sipwall_txn_send_request(&by_address, notify, sizeof(notify) - 1, on_answer, NULL) != NULL,
+	       "second client transaction started");
+	spin(20);
 	close(fd);
 	spin(50);
 	EXPECT(!sipwall_conn_alive(seen.conn_id), "the connection is gone when the peer closes it");
+	EXPECT(answer_status == 503, "a transaction waiting on a lost connection fails with 503");
 	sipwall_txn_uninit();
 	sipwall_realms_uninit();
 	sipwall_conn_uninit();
