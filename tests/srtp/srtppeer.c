@@ -6,7 +6,7 @@
  *
  *   srtppeer send [options] SRC-ADDR:PORT DST-ADDR:PORT
  *   srtppeer recv [options] ADDR:PORT
- *   srtppeer keygen SUITE...            a random inline key per suite
+ *   srtppeer keygen [-v] SUITE...       a random inline key per suite
  *   srtppeer keyinfo SUITE KEY          the key and salt in hex
  *
  * Packets: RTP version 2, PT 0, sequence number = index & 0xffff (so a run
@@ -22,6 +22,7 @@
 #include <getopt.h>
 #include <netinet/in.h>
 #include <poll.h>
+#include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -119,17 +120,30 @@ static void key_parse(const struct suite *s, const char *in, uint8_t *out)
 	OPENSSL_cleanse(b64, sizeof(b64));
 }
 
+static void hexs(const uint8_t *p, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		printf("%02x", p[i]);
+}
+
+/* -v: "BASE64 KEY-HEX SALT-HEX", for tests that look for leaked keys. */
 static int cmd_keygen(int argc, char **argv)
 {
 	uint8_t bin[KEY_MAX];
 	char b64[80];
-	int i;
+	int i = 1, verbose = 0;
 
-	if (argc < 2) {
-		fprintf(stderr, "usage: srtppeer keygen SUITE...\n");
+	if (argc > 1 && !strcmp(argv[1], "-v")) {
+		verbose = 1;
+		i++;
+	}
+	if (argc <= i) {
+		fprintf(stderr, "usage: srtppeer keygen [-v] SUITE...\n");
 		return 2;
 	}
-	for (i = 1; i < argc; i++) {
+	for (; i < argc; i++) {
 		const struct suite *s = suite_find(argv[i]);
 		int n = (int)(s->key_len + s->salt_len);
 
@@ -138,7 +152,14 @@ static int cmd_keygen(int argc, char **argv)
 			return 1;
 		}
 		EVP_EncodeBlock((unsigned char *)b64, bin, n);
-		printf("%s\n", b64);
+		printf("%s", b64);
+		if (verbose) {
+			printf(" ");
+			hexs(bin, s->key_len);
+			printf(" ");
+			hexs(bin + s->key_len, s->salt_len);
+		}
+		printf("\n");
 	}
 	OPENSSL_cleanse(bin, sizeof(bin));
 	return 0;
@@ -146,11 +167,8 @@ static int cmd_keygen(int argc, char **argv)
 
 static void hex(const char *name, const uint8_t *p, size_t n)
 {
-	size_t i;
-
 	printf("%s ", name);
-	for (i = 0; i < n; i++)
-		printf("%02x", p[i]);
+	hexs(p, n);
 	printf("\n");
 }
 
@@ -393,7 +411,7 @@ static void srtp_check(const char *what, srtp_err_status_t e)
 
 /* A session for one SSRC; the stream exists at once, so its ROC can be set. */
 static srtp_t session_create(const struct suite *s, const uint8_t *key, uint32_t ssrc,
-			     uint32_t roc)
+			     uint32_t roc, int rtcp_clear)
 {
 	srtp_policy_t policy;
 	srtp_t session;
@@ -401,6 +419,8 @@ static srtp_t session_create(const struct suite *s, const uint8_t *key, uint32_t
 	memset(&policy, 0, sizeof(policy));
 	s->rtp(&policy.rtp);
 	s->rtcp(&policy.rtcp);
+	if (rtcp_clear)
+		policy.rtcp.sec_serv = sec_serv_auth;
 	policy.ssrc.type = ssrc_specific;
 	policy.ssrc.value = ssrc;
 	policy.key = (unsigned char *)key;
@@ -414,7 +434,7 @@ static srtp_t session_create(const struct suite *s, const uint8_t *key, uint32_t
 
 /* ----------------------------------------------------------------- send */
 
-enum tamper { T_PAYLOAD, T_TAG, T_HEADER };
+enum tamper { T_PAYLOAD, T_TAG, T_HEADER, T_CYCLE };
 
 static void send_usage(void)
 {
@@ -434,7 +454,9 @@ static void send_usage(void)
 		"  -a            at the end send the first packet once more (an old replay)\n"
 		"  -X LIST       tamper with these packets (flip a bit after protecting)\n"
 		"  -x EVERY      tamper with packets EVERY-1, 2*EVERY-1, ...\n"
-		"  -w WHAT       payload (default), tag, header: the bit flipped\n"
+		"  -w WHAT       payload (default), tag, header: the bit flipped; cycle:\n"
+		"                payload, tag, header in turn\n"
+		"  -e            SRTCP authenticated but not encrypted (E bit 0)\n"
 		"  -o            send the intact packet after each tampered one\n"
 		"Prints sent, packets, replayed, tampered, errors, elapsed_ms.\n",
 		DEFAULT_SSRC);
@@ -457,6 +479,7 @@ static void tamper(uint8_t *b, size_t len, int rtcp, enum tamper what, size_t ta
 		b[len - 1] ^= 0x01;
 		break;
 	case T_HEADER:
+	case T_CYCLE:
 		if (rtcp)
 			b[len - tag_len - 1] ^= 0x01;	/* SRTCP index */
 		else
@@ -472,7 +495,7 @@ static int cmd_send(int argc, char **argv)
 	size_t n_dup = 0, n_tam = 0, size = 0, tag_len = 0;
 	unsigned long long dup_every = 0, tam_every = 0, i;
 	unsigned long long sent = 0, replayed = 0, tampered = 0, errors = 0, srtp_errors = 0;
-	int rtcp = 0, opt, fd, again = 0, intact_too = 0, last_errno = 0;
+	int rtcp = 0, opt, fd, again = 0, intact_too = 0, rtcp_clear = 0, last_errno = 0;
 	enum tamper what = T_PAYLOAD;
 	const struct suite *suite = NULL;
 	const char *keystr = NULL;
@@ -485,7 +508,7 @@ static int cmd_send(int argc, char **argv)
 	srtp_t session = NULL;
 	char sbuf[80];
 
-	while ((opt = getopt(argc, argv, "k:n:r:t:l:S:f:s:K:D:d:aX:x:w:o")) != -1) {
+	while ((opt = getopt(argc, argv, "k:n:r:t:l:S:f:s:K:D:d:aX:x:w:oe")) != -1) {
 		switch (opt) {
 		case 'k':
 			if (!strcmp(optarg, "rtcp"))
@@ -513,10 +536,13 @@ static int cmd_send(int argc, char **argv)
 				what = T_TAG;
 			else if (!strcmp(optarg, "header"))
 				what = T_HEADER;
+			else if (!strcmp(optarg, "cycle"))
+				what = T_CYCLE;
 			else
 				send_usage();
 			break;
 		case 'o': intact_too = 1; break;
+		case 'e': rtcp_clear = 1; break;
 		default: send_usage();
 		}
 	}
@@ -535,7 +561,8 @@ static int cmd_send(int argc, char **argv)
 	}
 	if (suite) {
 		key_parse(suite, keystr, key);
-		session = session_create(suite, key, ssrc, rtcp ? 0 : (uint32_t)(first >> 16));
+		session = session_create(suite, key, ssrc, rtcp ? 0 : (uint32_t)(first >> 16),
+					 rtcp_clear);
 		OPENSSL_cleanse(key, sizeof(key));
 		/* Tag bytes for the tamper offsets: GCM 16; SRTCP HMAC 10. */
 		tag_len = suite->salt_len == 12 ? 16 :
@@ -590,7 +617,8 @@ static int cmd_send(int argc, char **argv)
 		tam = in_list(i, tam_list, n_tam) || (tam_every && i % tam_every == tam_every - 1);
 		if (tam) {
 			memcpy(bad, pkt, (size_t)len);
-			tamper(bad, (size_t)len, rtcp, what, tag_len);
+			tamper(bad, (size_t)len, rtcp,
+			       what == T_CYCLE ? (enum tamper)(tampered % 3) : what, tag_len);
 			if (sendto(fd, bad, (size_t)len, 0, (struct sockaddr *)&dst.ss, dst.len) == len) {
 				sent++;
 				tampered++;
@@ -646,7 +674,8 @@ static void recv_usage(void)
 		"usage: srtppeer recv [options] ADDR:PORT\n"
 		"  -n COUNT      stop after COUNT datagrams (default: only the time limits)\n"
 		"  -t SECONDS    stop after this long (default 5; decimals allowed)\n"
-		"  -q MS         stop MS ms after the last datagram (default: off)\n"
+		"  -q MS         stop MS ms after the last datagram (default: off), or\n"
+		"                after SIGUSR1 (the sender is done) if nothing comes\n"
 		"  -l SIZE       every plain RTP packet must be SIZE bytes (default: any)\n"
 		"  -S SSRC       the expected SSRC (default 0x%x)\n"
 		"  -f FIRST      the expected index of the first RTP packet (default 0):\n"
@@ -661,6 +690,14 @@ static void recv_usage(void)
 }
 
 #define SEEN_BITS (1u << 20)
+
+static volatile sig_atomic_t drain_now;
+
+static void on_usr1(int sig)
+{
+	(void)sig;
+	drain_now = 1;
+}
 
 static void hexdump(const char *what, const uint8_t *p, size_t len)
 {
@@ -696,7 +733,8 @@ static int cmd_recv(int argc, char **argv)
 	struct sockaddr_storage src0;
 	unsigned long long foreign = 0;
 	double seconds = 5;
-	uint64_t start, deadline, quiet_ns = 0, last = 0;
+	uint64_t start, deadline, quiet_ns = 0, last = 0, drained = 0;
+	struct sigaction sa;
 	const struct suite *suite = NULL;
 	const char *keystr = NULL, *ready = NULL;
 	uint32_t ssrc = DEFAULT_SSRC, roc, srtp_roc_v = 0;
@@ -737,7 +775,7 @@ static int cmd_recv(int argc, char **argv)
 	s_l = (uint16_t)first;
 	if (suite) {
 		key_parse(suite, keystr, key);
-		session = session_create(suite, key, ssrc, roc);
+		session = session_create(suite, key, ssrc, roc, 0);
 		OPENSSL_cleanse(key, sizeof(key));
 	}
 	fd = socket(ep.ss.ss_family, SOCK_DGRAM, 0);
@@ -756,6 +794,10 @@ static int cmd_recv(int argc, char **argv)
 		fprintf(stderr, "srtppeer: bind %s: %s\n", argv[optind], strerror(errno));
 		return 1;
 	}
+	/* No SA_RESTART: the signal ends a poll at once. */
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_usr1;
+	sigaction(SIGUSR1, &sa, NULL);
 	if (ready) {
 		int rfd = open(ready, O_WRONLY | O_CREAT | O_TRUNC, 0644);
 
@@ -776,8 +818,14 @@ static int cmd_recv(int argc, char **argv)
 		int len, rtcp;
 		ssize_t n;
 
-		if (quiet_ns && last && last + quiet_ns < until)
-			until = last + quiet_ns;
+		if (drain_now && !drained) {
+			drained = now;
+			if (!quiet_ns)
+				break;
+		}
+		if (quiet_ns && (last || drained) &&
+		    (last > drained ? last : drained) + quiet_ns < until)
+			until = (last > drained ? last : drained) + quiet_ns;
 		if (now >= until)
 			break;
 		if (poll(&pfd, 1, (int)((until - now) / 1000000 + 1)) <= 0)

@@ -1,0 +1,347 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# sipwall.ko's SRTP and SRTCP against libsrtp2, the reference implementation
+# (tests/srtp/srtppeer), for every suite: libsrtp2 encrypts and the kernel
+# decrypts (srtp-in: the callee gets the original RTP bit for bit), the
+# kernel encrypts and libsrtp2 authenticates and decrypts (srtp-out), and
+# the kernel re-keys (srtp-in A srtp-out B); across a sequence-number wrap
+# (first seq 65500: the ROC becomes 1); replayed and tampered packets dropped
+# and counted; SRTCP both ways; the key never readable; bad keys refused.
+#
+#      caller                          sipwall                              callee
+#  +------------------+    +------------------------------------+    +------------------+
+#  | c0               |    | s0                              s1 |    |               e0 |
+#  | 10.50.1.2/24     |veth| 10.50.1.1/24          10.50.2.1/24 |veth| 10.50.2.2/24     |
+#  | fd00:50:1::2/64  |----| fd00:50:1::1/64    fd00:50:2::1/64 |----| fd00:50:2::2/64  |
+#  |                  |    |                                    |    |                  |
+#  | srtppeer send:   |    |  sipwall.ko flows with srtp-in,    |    | srtppeer recv:   |
+#  | libsrtp2 SRTP or |    |  srtp-out or both (sipwallctl);    |    | plain: checks    |
+#  | plain RTP/RTCP,  |    |  ip_forward off: only the module   |    | every byte; SRTP:|
+#  | replays, flipped |    |  moves packets from s0 to s1       |    | libsrtp2, then   |
+#  | bits             |    +------------------------------------+    | every byte       |
+#  +------------------+                                              +------------------+
+#
+# Flow j: caller :5000+10j -> sipwall in :30000+10j, out :30001+10j ->
+# callee :6000+10j. Every packet's bytes derive from its SSRC and index, so
+# the receivers verify each one exactly. Counters: the flow's (from
+# /proc/net/sipwall/flows) and the namespace's (/proc/net/sipwall/stats),
+# before and after each transfer. Private test prefixes only, inside these
+# namespaces. TAP.
+
+# shellcheck source=../lib.sh
+. "$(dirname "$0")/../lib.sh"
+lib_init "${SIPWALL_TEST_TIMEOUT:-280}"
+
+SRTPPEER=$top/tests/srtp/srtppeer
+if [[ ! -x $SRTPPEER ]]; then
+	echo "Bail out! $SRTPPEER is missing: run make -C tests/srtp"
+	exit 1
+fi
+if ! topo_setup 50 pin; then
+	echo "Bail out! could not build the namespaces"
+	exit 1
+fi
+
+SUITES=(AES_CM_128_HMAC_SHA1_80 AES_CM_128_HMAC_SHA1_32 AES_256_CM_HMAC_SHA1_80
+	AES_256_CM_HMAC_SHA1_32 AEAD_AES_128_GCM AEAD_AES_256_GCM)
+declare -A TAG=([AES_CM_128_HMAC_SHA1_80]=10 [AES_CM_128_HMAC_SHA1_32]=4
+	[AES_256_CM_HMAC_SHA1_80]=10 [AES_256_CM_HMAC_SHA1_32]=4
+	[AEAD_AES_128_GCM]=16 [AEAD_AES_256_GCM]=16)
+
+# --------------------------------------------------------------- helpers
+
+# Keys: KEY[SUITE.n] (base64), KEYHEX/SALTHEX[SUITE.n], n = 0..4; one
+# process for all of them (an exec costs about 0.2 s under TCG).
+declare -A KEY KEYHEX SALTHEX
+keygen_args=()
+for s in "${SUITES[@]}"; do
+	keygen_args+=("$s" "$s" "$s" "$s" "$s")
+done
+i=0
+while read -r b64 khex shex; do
+	s=${keygen_args[i]}
+	KEY[$s.$((i % 5))]=$b64
+	KEYHEX[$s.$((i % 5))]=$khex
+	SALTHEX[$s.$((i % 5))]=$shex
+	i=$((i + 1))
+done < <("$SRTPPEER" keygen -v "${keygen_args[@]}")
+if ((i != ${#keygen_args[@]})); then
+	echo "Bail out! srtppeer keygen gave $i keys of ${#keygen_args[@]}"
+	exit 1
+fi
+
+# Everything sipwallctl and the kernel showed us, to look for keys in.
+shown=$lib_tmp/shown
+: >"$shown"
+
+# flow_new DESC J FAMILIES FLOW-ARGS...: flow j (see the top), FAMILIES 4,
+# 6, 46 (in IPv4, out IPv6) or 64; sets F_IN F_FROM F_OUT F_TO.
+flow_new() {
+	local desc=$1 j=$2 fam=$3 fp out
+	shift 3
+	fp=$((30000 + 10 * j))
+	if [[ $fam == 6* ]]; then
+		F_IN="[fd00:50:1::1]:$fp" F_FROM="[fd00:50:1::2]:$((5000 + 10 * j))"
+	else
+		F_IN="10.50.1.1:$fp" F_FROM="10.50.1.2:$((5000 + 10 * j))"
+	fi
+	if [[ $fam == 6 || $fam == 46 ]]; then
+		F_OUT="[fd00:50:2::1]:$((fp + 1))" F_TO="[fd00:50:2::2]:$((6000 + 10 * j))"
+	else
+		F_OUT="10.50.2.1:$((fp + 1))" F_TO="10.50.2.2:$((6000 + 10 * j))"
+	fi
+	if out=$(swctl flow add in "$F_IN" from "$F_FROM" out "$F_OUT" to "$F_TO" "$@" 2>&1); then
+		pass "$desc"
+	else
+		fail "$desc" "$out"
+	fi
+	printf '%s\n' "$out" >>"$shown"
+}
+
+# flow_line: the current flow's line of /proc/net/sipwall/flows.
+flow_line() {
+	local line
+	while read -r line; do
+		[[ " $line " == *" in $F_IN "* ]] && { echo "$line"; return; }
+	done <"/proc/$SWP/net/sipwall/flows"
+	echo "no flow in $F_IN"
+}
+
+FKEYS=(packets bytes srtp_auth srtp_replay drop_error drop_source passed)
+SKEYS=(srtp_auth srtp_replay fwd_packets drop_error)
+declare -A before
+
+snap() {
+	local k
+	for k in "${FKEYS[@]}"; do before[f.$k]=$(pflow $SWP "$F_IN" $k); done
+	for k in "${SKEYS[@]}"; do before[s.$k]=$(pstat $SWP $k); done
+}
+
+# Differences since snap as "key value" lines in $lib_tmp/d: the flow's
+# counters by name, the namespace's as stats_NAME.
+delta() {
+	local k v
+	for k in "${FKEYS[@]}"; do
+		v=$(pflow $SWP "$F_IN" $k)
+		[[ $v =~ ^[0-9]+$ && ${before[f.$k]} =~ ^[0-9]+$ ]] && v=$((v - before[f.$k]))
+		echo "$k $v"
+	done
+	for k in "${SKEYS[@]}"; do
+		v=$(pstat $SWP $k)
+		[[ $v =~ ^[0-9]+$ && ${before[s.$k]} =~ ^[0-9]+$ ]] && v=$((v - before[s.$k]))
+		echo "stats_$k $v"
+	done
+}
+
+# xfer RECV-OPTS... -- SEND-OPTS...: srtppeer recv at the callee on F_TO,
+# srtppeer send from the caller's F_FROM to F_IN; when the sender is done
+# the receiver waits 300 ms more for stragglers. Reports: $lib_tmp/r
+# (receiver), $lib_tmp/s (sender), $lib_tmp/d (counter changes).
+rpid=
+xfer() {
+	local ropts=()
+	while [[ $1 != -- ]]; do
+		ropts+=("$1")
+		shift
+	done
+	shift
+	snap
+	rm -f "$lib_tmp/r" "$lib_tmp/r.ready"
+	ip netns exec "$CALLEE" "$SRTPPEER" recv -R "$lib_tmp/r.ready" -t 15 -q 300 \
+		"${ropts[@]}" "$F_TO" >"$lib_tmp/r" 2>"$lib_tmp/r.err" &
+	rpid=$!
+	bg_track $rpid
+	if ! wait_file "$lib_tmp/r.ready" 10; then
+		echo "receiver did not start" >>"$lib_tmp/r.err"
+	fi
+	ip netns exec "$CALLER" "$SRTPPEER" send -r "$RATE" "$@" "$F_FROM" "$F_IN" \
+		>"$lib_tmp/s" 2>"$lib_tmp/s.err"
+	kill -USR1 $rpid 2>/dev/null
+	wait $rpid 2>/dev/null
+	delta >"$lib_tmp/d"
+}
+
+# expect DESC "r:ok=100 d:packets=100 ...": values from the receiver's (r),
+# the sender's (s) or the counters' (d) report.
+expect() {
+	local desc=$1 want=$2 w f k got=
+	for w in $want; do
+		f=${w%%:*}
+		k=${w#*:}
+		k=${k%%=*}
+		got+="$f:$k=$(kv "$f" "$k") "
+	done
+	check_eq "$desc" "${got% }" "$want" "receiver: $(report r)" "sender: $(report s)" \
+		"flow: $(flow_line)"
+}
+
+# suites_shown: "srtp_in srtp_out" of the current flow in sipwallctl -j.
+suites_shown() {
+	local j
+	j=$(swctl -j flow list)
+	printf '%s\n' "$j" >>"$shown"
+	jq -r --arg in "$F_IN" '[.[] | select(.in == $in)][0] |
+		if . == null then "no-flow" else "\(.srtp_in) \(.srtp_out)" end' <<<"$j"
+}
+
+# ------------------------------------------------------------------ tests
+
+if ! out=$(swctl stats 2>&1); then
+	fail "sipwallctl stats works in the sipwall namespace" "$out"
+	tap_end
+fi
+pass "sipwallctl stats works in the sipwall namespace"
+
+for ((i = 0; i < ${#SUITES[@]}; i++)); do
+	S=${SUITES[i]}
+	S2=${SUITES[(i + 1) % ${#SUITES[@]}]}
+	tag=${TAG[$S]}
+	comment "---- $S"
+
+	# libsrtp2 -> kernel decrypts -> plain RTP.
+	flow_new "$S: flow add srtp-in" $((4 * i)) 4 srtp-in "$S" "${KEY[$S.0]}"
+	check_eq "$S: flow list shows srtp_in $S and no srtp_out" "$(suites_shown)" "$S null"
+	xfer -n 100 -f 65500 -- -n 100 -f 65500 -s "$S" -K "${KEY[$S.0]}"
+	expect "$S srtp-in: 100 packets from seq 65500 (across the wrap) arrive as the original RTP, bit for bit" \
+		"r:ok=100 r:corrupt=0 r:duplicates=0 r:received=100 r:source=$F_OUT r:last_seq=63 r:roc=1"
+	expect "$S srtp-in: counted: 100 packets of 172 bytes, no SRTP failures or drops" \
+		"d:packets=100 d:bytes=17200 d:srtp_auth=0 d:srtp_replay=0 d:drop_error=0 d:passed=0 d:stats_fwd_packets=100"
+	xfer -- -k rtcp -n 10 -l 44 -D 3 -X 6 -o -s "$S" -K "${KEY[$S.0]}"
+	expect "$S srtp-in: SRTCP arrives as the original RTCP, bit for bit" \
+		"r:rtcp_ok=10 r:corrupt=0 r:duplicates=0"
+	expect "$S srtp-in: an SRTCP replay and a tampered SRTCP packet dropped and counted" \
+		"r:received=10 d:packets=10 d:srtp_replay=1 d:srtp_auth=1"
+	xfer -f 65600 -- -n 150 -f 65600 -d 10 -a -s "$S" -K "${KEY[$S.0]}"
+	expect "$S srtp-in: 15 packets replayed at once and one 150 packets late dropped; the 150 arrive once" \
+		"r:ok=150 r:duplicates=0 r:corrupt=0 r:received=150 d:packets=150"
+	expect "$S srtp-in: the 16 replays counted: flow srtp_replay, stats srtp_replay" \
+		"d:srtp_replay=16 d:stats_srtp_replay=16 d:srtp_auth=0"
+	xfer -f 65750 -- -n 60 -f 65750 -x 5 -o -w cycle -s "$S" -K "${KEY[$S.0]}"
+	expect "$S srtp-in: 12 packets with a flipped payload, tag or header bit dropped; their intact copies arrive" \
+		"r:ok=60 r:corrupt=0 r:duplicates=0 r:received=60 d:packets=60"
+	expect "$S srtp-in: the 12 counted: flow srtp_auth, stats srtp_auth" \
+		"d:srtp_auth=12 d:stats_srtp_auth=12 d:srtp_replay=0"
+	xfer -- -n 20 -f 65810 -s "$S" -K "${KEY[$S.4]}"
+	expect "$S srtp-in: another key: nothing arrives, all 20 counted in srtp_auth" \
+		"r:received=0 d:packets=0 d:srtp_auth=20"
+	if [[ $S == AES_CM_128_HMAC_SHA1_80 || $S == AEAD_AES_128_GCM ]]; then
+		# A second SSRC has its own ROC: 0 at seq 65500, while the first's is 1.
+		xfer -S 0x2222 -f 65500 -- -S 0x2222 -n 100 -f 65500 -s "$S" -K "${KEY[$S.0]}"
+		expect "$S srtp-in: a second SSRC, from seq 65500 (its own ROC), arrives bit for bit" \
+			"r:ok=100 r:corrupt=0 r:roc=1 d:packets=100 d:srtp_auth=0 d:srtp_replay=0"
+		xfer -f 65830 -- -n 50 -f 65830 -s "$S" -K "${KEY[$S.0]}"
+		expect "$S srtp-in: the first SSRC goes on where it was (ROC 1)" \
+			"r:ok=50 r:corrupt=0 r:roc=1 d:packets=50 d:srtp_auth=0 d:srtp_replay=0"
+	fi
+	if [[ $S == AEAD_* ]]; then
+		xfer -S 0x3333 -- -S 0x3333 -k rtcp -n 10 -e -s "$S" -K "${KEY[$S.0]}"
+		expect "$S srtp-in: unencrypted SRTCP (E=0) is refused with GCM and counted" \
+			"r:received=0 d:srtp_auth=10"
+	else
+		xfer -S 0x3333 -- -S 0x3333 -k rtcp -n 10 -e -s "$S" -K "${KEY[$S.0]}"
+		expect "$S srtp-in: authenticated unencrypted SRTCP (E=0) arrives as the original RTCP" \
+			"r:rtcp_ok=10 r:corrupt=0 d:srtp_auth=0"
+	fi
+
+	# plain RTP -> kernel encrypts -> libsrtp2 authenticates and decrypts.
+	flow_new "$S: flow add srtp-out" $((4 * i + 1)) 4 srtp-out "$S" "${KEY[$S.1]}"
+	check_eq "$S: flow list shows srtp_out $S and no srtp_in" "$(suites_shown)" "null $S"
+	xfer -n 100 -f 65500 -s "$S" -K "${KEY[$S.1]}" -- -n 100 -f 65500
+	expect "$S srtp-out: 100 plain packets from seq 65500 leave as SRTP that libsrtp2 authenticates and decrypts to the original, across the wrap" \
+		"r:ok=100 r:auth_fail=0 r:replay_fail=0 r:srtp_err=0 r:corrupt=0 r:source=$F_OUT r:roc=1 r:srtp_roc=1"
+	expect "$S srtp-out: counted: 100 packets of 172 + $tag (tag) bytes, no SRTP failures or drops" \
+		"d:packets=100 d:bytes=$((100 * (172 + tag))) d:srtp_auth=0 d:srtp_replay=0 d:drop_error=0 d:passed=0"
+	xfer -n 10 -s "$S" -K "${KEY[$S.1]}" -- -k rtcp -n 10 -l 44
+	expect "$S srtp-out: plain RTCP leaves as SRTCP that libsrtp2 authenticates and decrypts to the original" \
+		"r:rtcp_ok=10 r:auth_fail=0 r:replay_fail=0 r:srtp_err=0 r:corrupt=0 d:packets=10"
+	xfer -f 65600 -s "$S" -K "${KEY[$S.1]}" -- -n 50 -f 65600 -d 10
+	expect "$S srtp-out: a plain packet sent twice is encrypted once: its index is not reused (srtp_replay +5)" \
+		"r:ok=50 r:replay_fail=0 r:auth_fail=0 r:received=50 d:packets=50 d:srtp_replay=5"
+
+	# libsrtp2 (S, key 2) -> kernel decrypts and re-encrypts (S2, key 3) -> libsrtp2.
+	flow_new "$S -> $S2: flow add srtp-in srtp-out" $((4 * i + 2)) 4 \
+		srtp-in "$S" "${KEY[$S.2]}" srtp-out "$S2" "${KEY[$S2.3]}"
+	check_eq "$S -> $S2: flow list shows both suites" "$(suites_shown)" "$S $S2"
+	xfer -n 100 -f 65500 -s "$S2" -K "${KEY[$S2.3]}" -- -n 100 -f 65500 -s "$S" -K "${KEY[$S.2]}"
+	expect "$S -> $S2: 100 packets re-keyed across the wrap, authenticated and decrypted to the original by libsrtp2" \
+		"r:ok=100 r:auth_fail=0 r:replay_fail=0 r:srtp_err=0 r:corrupt=0 r:roc=1 r:srtp_roc=1 d:packets=100 d:srtp_auth=0"
+	xfer -n 10 -s "$S2" -K "${KEY[$S2.3]}" -- -k rtcp -n 10 -s "$S" -K "${KEY[$S.2]}"
+	expect "$S -> $S2: SRTCP re-keyed" \
+		"r:rtcp_ok=10 r:auth_fail=0 r:replay_fail=0 r:srtp_err=0 r:corrupt=0 d:packets=10"
+done
+
+# IPv6 and across families, with two suites.
+for S in AES_CM_128_HMAC_SHA1_80 AEAD_AES_256_GCM; do
+	comment "---- $S over IPv6"
+	j=$([[ $S == AEAD* ]] && echo 30 || echo 40)
+	flow_new "$S: flow add 6->6 srtp-in" $j 6 srtp-in "$S" "${KEY[$S.0]}"
+	xfer -n 100 -f 65500 -- -n 100 -f 65500 -s "$S" -K "${KEY[$S.0]}"
+	expect "$S srtp-in 6->6: 100 packets across the wrap arrive bit for bit" \
+		"r:ok=100 r:corrupt=0 r:received=100 r:roc=1 d:packets=100 d:srtp_auth=0"
+	flow_new "$S: flow add 6->6 srtp-out" $((j + 1)) 6 srtp-out "$S" "${KEY[$S.1]}"
+	xfer -n 100 -f 65500 -s "$S" -K "${KEY[$S.1]}" -- -n 100 -f 65500
+	expect "$S srtp-out 6->6: libsrtp2 authenticates and decrypts all 100" \
+		"r:ok=100 r:auth_fail=0 r:corrupt=0 r:roc=1 d:packets=100"
+	flow_new "$S: flow add 4->6 srtp-in srtp-out" $((j + 2)) 46 \
+		srtp-in "$S" "${KEY[$S.2]}" srtp-out "$S" "${KEY[$S.3]}"
+	xfer -n 100 -s "$S" -K "${KEY[$S.3]}" -- -n 100 -s "$S" -K "${KEY[$S.2]}"
+	expect "$S 4->6 re-keyed: libsrtp2 authenticates and decrypts all 100" \
+		"r:ok=100 r:auth_fail=0 r:corrupt=0 d:packets=100"
+	flow_new "$S: flow add 6->4 srtp-in srtp-out" $((j + 3)) 64 \
+		srtp-in "$S" "${KEY[$S.2]}" srtp-out "$S" "${KEY[$S.3]}"
+	xfer -n 10 -s "$S" -K "${KEY[$S.3]}" -- -k rtcp -n 10 -s "$S" -K "${KEY[$S.2]}"
+	expect "$S 6->4 re-keyed SRTCP: libsrtp2 authenticates and decrypts all 10" \
+		"r:rtcp_ok=10 r:auth_fail=0 r:corrupt=0 d:packets=10"
+done
+
+# The keys can be set, never read: not in sipwallctl's output (JSON or
+# table), /proc/net/sipwall/flows or the kernel log, as base64 or hex.
+swctl flow list >>"$shown" 2>&1
+swctl -j flow list >>"$shown" 2>&1
+cat "/proc/$SWP/net/sipwall/flows" >>"$shown"
+dmesg >>"$shown" 2>&1
+check_eq "sipwallctl flow list and /proc show the flows' suites" \
+	"$(grep -c 'AES' "/proc/$SWP/net/sipwall/flows")" "$(swctl -j flow list | jq '[.[] | select(.srtp_in != null or .srtp_out != null)] | length')"
+leaks=()
+shown_lc=$(tr '[:upper:]' '[:lower:]' <"$shown")
+shown_raw=$(cat "$shown")
+for k in "${!KEY[@]}"; do
+	b64=${KEY[$k]}
+	[[ $shown_raw == *"${b64%%=*}"* ]] && leaks+=("base64 key $k")
+	[[ $shown_lc == *"${KEYHEX[$k]}"* ]] && leaks+=("hex key $k")
+	[[ $shown_lc == *"${SALTHEX[$k]}"* ]] && leaks+=("hex salt $k")
+done
+check_eq "no key or salt (base64 or hex) in flow list, flow list -j, /proc/net/sipwall/flows, dmesg" \
+	"${leaks[*]}" "" "looked in $(wc -l <"$shown") lines"
+
+# Bad suites and keys: one line from sipwallctl, non-zero exit, no key in
+# the message, no flow.
+k=${KEY[AES_CM_128_HMAC_SHA1_80.0]}
+bad_key() {
+	local desc=$1 out rc
+	shift
+	out=$(swctl flow add in 10.50.1.1:39000 from 10.50.1.2:5900 out 10.50.2.1:39001 \
+		to 10.50.2.2:6900 "$@" 2>&1)
+	rc=$?
+	check_eq "$desc: refused with one line, no key in it, no flow" \
+		"rc=$((rc != 0)) lines=$(printf '%s\n' "$out" | wc -l) key=$([[ $out == *"${k:0:16}"* ]] && echo shown || echo no) flow=$(pflow $SWP 10.50.1.1:39000 id)" \
+		"rc=1 lines=1 key=no flow=no-flow" "$out"
+	comment "sipwallctl said: $out"
+}
+bad_key "unknown suite" srtp-in AES_CM_128_HMAC_SHA1_81 "$k"
+bad_key "unknown suite (srtp-out)" srtp-out F8_128_HMAC_SHA1_80 "$k"
+bad_key "AES_CM_128 with a 256-bit key" srtp-in AES_CM_128_HMAC_SHA1_80 "${KEY[AES_256_CM_HMAC_SHA1_80.0]}"
+bad_key "AES_256_CM with a 128-bit key" srtp-out AES_256_CM_HMAC_SHA1_32 "$k"
+bad_key "AEAD_AES_128_GCM with an AES_CM key (30 bytes, not 28)" srtp-in AEAD_AES_128_GCM "$k"
+bad_key "a truncated key" srtp-in AES_CM_128_HMAC_SHA1_80 "${k:0:36}"
+bad_key "a key with a character outside base64" srtp-in AES_CM_128_HMAC_SHA1_80 "${k:0:20}*${k:21}"
+bad_key "a key with lifetime and MKI" srtp-in AES_CM_128_HMAC_SHA1_80 "$k|2^20|1:4"
+bad_key "srtp-in without a key" srtp-in AES_CM_128_HMAC_SHA1_80
+
+check_eq "callee: no UDP checksum errors (Udp, Udp6 InCsumErrors)" \
+	"$(snmp "$CALLEE" Udp InCsumErrors)/$(snmp "$CALLEE" Udp6 InCsumErrors)" "0/0"
+comment "stats: $(tr '\n' ' ' </proc/$SWP/net/sipwall/stats)"
+check "flow flush" swctl flow flush
+check_eq "no flows left" "$(pstat $SWP flows)" 0
+tap_end
