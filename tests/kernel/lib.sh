@@ -171,6 +171,12 @@ sink_wait() {
 	return 0
 }
 
+# sink_stop NAME: ends the sink now (SIGTERM); it still writes its report.
+sink_stop() {
+	kill -TERM "$(cat "$lib_tmp/$1.pid")" 2>/dev/null
+	sink_wait "$1"
+}
+
 # kv NAME KEY: a value from a "key value" report in $lib_tmp/NAME.
 kv() {
 	awk -v k="$2" '$1 == k { print $2; exit }' "$lib_tmp/$1"

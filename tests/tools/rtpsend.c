@@ -11,6 +11,7 @@
 
 #include <errno.h>
 #include <getopt.h>
+#include <signal.h>
 #include <netinet/ip.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -34,6 +35,14 @@ static void usage(void)
 		"  -j          JSON output\n"
 		"ADDR is IPv4 or [IPv6]; a source port 0 lets the kernel choose.\n");
 	exit(2);
+}
+
+static volatile sig_atomic_t stop;
+
+static void on_signal(int sig)
+{
+	(void)sig;
+	stop = 1;
 }
 
 int main(int argc, char **argv)
@@ -129,11 +138,18 @@ int main(int argc, char **argv)
 		return 1;
 	}
 
+	{
+		/* SIGTERM/SIGINT end the run early; the report is still printed. */
+		struct sigaction sa = { .sa_handler = on_signal };
+
+		sigaction(SIGTERM, &sa, NULL);
+		sigaction(SIGINT, &sa, NULL);
+	}
 	start = now_ns();
 	deadline = start + seconds * 1000000000ull;
 	interval = rate ? 1000000000ull / rate : 0;
 	next = start;
-	while (sent + errors < count) {
+	while (!stop && (sent + errors < count)) {
 		uint64_t now = now_ns();
 
 		if (now >= deadline)

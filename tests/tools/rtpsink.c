@@ -25,6 +25,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
+#include <signal.h>
 #include <netinet/ip.h>
 #include <poll.h>
 #include <stdio.h>
@@ -71,6 +72,14 @@ static void hexdump(const char *what, const uint8_t *p, size_t len)
 	for (i = 0; i < len && i < 48; i++)
 		fprintf(stderr, " %02x", p[i]);
 	fprintf(stderr, "%s\n", len > 48 ? " ..." : "");
+}
+
+static volatile sig_atomic_t stop;
+
+static void on_signal(int sig)
+{
+	(void)sig;
+	stop = 1;
 }
 
 int main(int argc, char **argv)
@@ -159,9 +168,16 @@ int main(int argc, char **argv)
 		close(rfd);
 	}
 
+	{
+		/* SIGTERM/SIGINT end the run early; the report is still printed. */
+		struct sigaction sa = { .sa_handler = on_signal };
+
+		sigaction(SIGTERM, &sa, NULL);
+		sigaction(SIGINT, &sa, NULL);
+	}
 	start = now_ns();
 	deadline = start + (uint64_t)(seconds * 1e9);
-	while (!count || received < count) {
+	while (!stop && (!count || received < count)) {
 		uint8_t cbuf[256];
 		struct sockaddr_storage from;
 		struct iovec iov = { .iov_base = buf, .iov_len = sizeof(buf) };

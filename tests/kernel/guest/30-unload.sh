@@ -10,8 +10,9 @@
 #  | c0 10.92.1.2   |veth| s0 10.92.1.1      s1 10.92.2.1    |veth| e0 10.92.2.2   |
 #  | fd00:92:1::2   |----| fd00:92:1::1      fd00:92:2::1    |----| fd00:92:2::2   |
 #  +----------------+    |  1,000 IPv4 + 200 IPv6 learn     |    +----------------+
-#    rtpsend x2 (bounded) |  flows, a monitor listening, an  |      rtpsink
-#                         |  open /proc/net/sipwall/flows    |
+#    rtpsend x2 (bounded) |  flows, a monitor listening, an  |      rtpsink x2
+#                         |  open /proc/net/sipwall/flows,   |
+#                         |  genlfuzz random requests        |
 #                         +----------------------------------+
 #   rmmod sipwall while the senders send; insmod kmod/sipwall.ko after.
 #
@@ -19,12 +20,13 @@
 
 # shellcheck source=../lib.sh
 . "$(dirname "$0")/../lib.sh"
-lib_init "${SIPWALL_TEST_TIMEOUT:-120}"
+lib_init "${SIPWALL_TEST_TIMEOUT:-180}"
 
 CALLER=swk-ucaller-$$
 SW=swk-usw-$$
 CALLEE=swk-ucallee-$$
 EXTRA=swk-uextra-$$
+FUZZ=swk-ufuzz-$$
 NFLOWS=1000
 NFLOWS6=200
 
@@ -57,7 +59,7 @@ if [[ ! -d /sys/module/sipwall ]]; then
 	echo "Bail out! sipwall.ko is not loaded"
 	exit 1
 fi
-if ! setup; then
+if ! setup || ! ns_park "$SW" SWP; then
 	echo "Bail out! could not build the namespaces"
 	exit 1
 fi
@@ -90,18 +92,27 @@ else
 fi
 
 # Traffic, a monitor and an open /proc file, then rmmod.
-sink_start u "$CALLEE" -t 12 10.92.2.2:7000
+sink_start u "$CALLEE" -t 60 10.92.2.2:7000
 ip netns exec "$SW" "$SIPWALLCTL" monitor >"$lib_tmp/mon" 2>&1 &
 bg_track $!
 ip netns exec "$SW" bash -c 'exec 7</proc/net/sipwall/flows; head -c 100 <&7 >/dev/null; sleep 4; cat <&7 >/dev/null 2>&1; exit 0' &
 procpid=$!
 bg_track $procpid
-ip netns exec "$CALLER" "$RTPSEND" -n 20000 -r 2000 -t 10 10.92.1.2:5000 10.92.1.1:31000 >"$lib_tmp/s4" 2>&1 &
+ip netns exec "$CALLER" "$RTPSEND" -n 200000 -r 2000 -t 60 10.92.1.2:5000 10.92.1.1:31000 >"$lib_tmp/s4" 2>&1 &
 s4=$!
 bg_track $s4
-ip netns exec "$CALLER" "$RTPSEND" -n 20000 -r 2000 -t 10 '[fd00:92:1::2]:5000' '[fd00:92:1::1]:33007' >"$lib_tmp/s6" 2>&1 &
+ip netns exec "$CALLER" "$RTPSEND" -n 200000 -r 2000 -t 60 '[fd00:92:1::2]:5000' '[fd00:92:1::1]:33007' >"$lib_tmp/s6" 2>&1 &
 s6=$!
 bg_track $s6
+# Netlink requests in flight too: random messages and dumps until the
+# family is gone (answers then come from the generic netlink core).
+# (In a namespace of their own: random flushes must not empty the table
+# that rmmod is to find full.)
+netns_new "$FUZZ"
+ip netns exec "$FUZZ" "$GENLFUZZ" random -n 1000000 -t 8 >"$lib_tmp/fz" 2>&1 &
+fz=$!
+bg_track $fz
+sink_start u6 "$CALLEE" -t 60 '[fd00:92:2::2]:7000'
 sleep 2
 pk=$(swctl -j stats | jq -r .fwd_packets)
 if [[ "$pk" =~ ^[0-9]+$ ]] && ((pk > 100)); then
@@ -110,11 +121,13 @@ else
 	fail "traffic is being forwarded before rmmod" "fwd_packets: $pk" "$(swctl -j flow list | jq -c '.[] | select(.packets > 0)')"
 fi
 
+flows_at_rmmod=$(pstat $SWP flows)
 t0=$(date +%s%N)
 timeout 60 rmmod sipwall
 rc=$?
 ms=$(( ($(date +%s%N) - t0) / 1000000 ))
 check_eq "rmmod sipwall while flows exist and traffic runs (took $ms ms)" $rc 0
+check_eq "$((NFLOWS + NFLOWS6)) flows were installed at rmmod" "$flows_at_rmmod" $((NFLOWS + NFLOWS6))
 check_eq "the module is gone" "$([[ -d /sys/module/sipwall ]] && echo present || echo gone)" gone
 check "the senders were still sending at rmmod" kill -0 $s4
 
@@ -131,10 +144,19 @@ fi
 check_eq "/proc/net/sipwall is gone" \
 	"$(ip netns exec "$SW" test -e /proc/net/sipwall && echo present || echo gone)" gone
 
+# The senders are bounded (60 s) but stopped now, and so are the sinks.
+kill -TERM $s4 $s6 2>/dev/null
 wait $s4 $s6 $procpid 2>/dev/null
-sink_wait u
-comment "senders: $(tr '\n' ' ' <"$lib_tmp/s4") / $(tr '\n' ' ' <"$lib_tmp/s6"); callee got $(kv u received) (corrupt $(kv u corrupt))"
-check_eq "nothing the callee got was corrupt" "$(kv u corrupt)" 0 "$(report u)"
+sink_stop u
+sink_stop u6
+comment "senders: $(tr '\n' ' ' <"$lib_tmp/s4") / $(tr '\n' ' ' <"$lib_tmp/s6");" \
+	"callee got $(kv u received) IPv4 (corrupt $(kv u corrupt)), $(kv u6 received) IPv6 (corrupt $(kv u6 corrupt))"
+check_eq "nothing the callee got was corrupt (IPv4, IPv6)" "$(kv u corrupt)/$(kv u6 corrupt)" "0/0" \
+	"$(report u)" "$(report u6)"
+wait $fz
+rc=$?
+comment "$(cat "$lib_tmp/fz")"
+check_eq "netlink requests racing rmmod were all answered (genlfuzz random)" $rc 0 "$(tail -n 5 "$lib_tmp/fz")"
 
 # Load it again: it must work in the namespaces that already exist.
 check "insmod kmod/sipwall.ko again" insmod "$SIPWALL_KO"
