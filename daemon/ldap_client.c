@@ -1,0 +1,760 @@
+// SPDX-License-Identifier: GPL-2.0
+#include <errno.h>
+#include <fcntl.h>
+#include <ldap.h>
+#include <netdb.h>
+#include <openldap.h>
+#include <openssl/crypto.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/epoll.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "auth_lru.h"
+#include "auth_param.h"
+#include "hashtab.h"
+#include "ldap_client.h"
+#include "ldap_filter.h"
+#include "log.h"
+#include "loop.h"
+
+/* results read per readiness event before yielding to other work */
+#define READS_PER_EVENT	256
+#define REALM_MAX	255
+
+enum conn_state {
+	ST_DOWN,	/* no connection: waiting to connect, or backing off */
+	ST_CONNECTING,	/* non-blocking connect() in progress */
+	ST_STARTTLS,	/* StartTLS request sent */
+	ST_BINDING,	/* simple bind sent */
+	ST_READY,
+};
+
+struct sipwall_ldap_req {
+	struct sipwall_ldap *ldap;
+	struct sipwall_ldap_req *prev, *next;	/* on the waiting list */
+	struct sipwall_hnode node;		/* in the sent table, by message id */
+	struct sipwall_timer timer;		/* request_timeout */
+	struct sipwall_deferred deferred;
+	sipwall_ldap_fn fn;			/* NULL: cancelled */
+	void *ctx;
+	int msgid;				/* -1: not sent */
+	bool queued, sent, done;
+	unsigned int entries;
+	bool has_cred;
+	uint64_t sent_ms;
+	enum sipwall_ldap_status status;
+	struct sipwall_credential cred;
+	size_t user_len, key_len;
+	char key[];				/* user, NUL, realm */
+};
+
+struct sipwall_ldap {
+	struct sipwall_ldap_config cfg;
+	enum conn_state state;
+	bool backing_off;		/* every server failed: fail fast until the timer */
+	LDAP *ld;			/* owns the socket once set */
+	struct sipwall_io io;
+	unsigned int uri_index;
+	unsigned int backoff_ms;
+	struct sipwall_timer conn_timer;	/* connect/bind timeout, reconnect */
+	struct sipwall_timer drain_timer;	/* more results buffered in libldap */
+	int op_msgid;			/* StartTLS or bind */
+	struct sipwall_ldap_req waiting;	/* list sentinel */
+	struct sipwall_htab sent;
+	unsigned int pending;
+	uint64_t last_rx_ms;
+	struct sipwall_lru positive, negative;
+	struct sipwall_ldap_stats stats;
+	char *attrs[2];
+};
+
+struct positive_record {
+	struct sipwall_credential cred;
+};
+
+const char *sipwall_ldap_status_name(enum sipwall_ldap_status status)
+{
+	static const char *const names[] = { "found", "not found", "unavailable" };
+
+	return names[status];
+}
+
+static const char *uri_now(const struct sipwall_ldap *l)
+{
+	return l->cfg.uris[l->uri_index < l->cfg.uri_count ? l->uri_index : 0];
+}
+
+/* ---- requests ---- */
+
+static void deliver(struct sipwall_deferred *d)
+{
+	struct sipwall_ldap_req *req = container_of(d, struct sipwall_ldap_req, deferred);
+
+	if (req->fn)
+		req->fn(req->ctx, req->status, req->status == SIPWALL_LDAP_FOUND ? &req->cred : NULL);
+	sipwall_credential_wipe(&req->cred);
+	free(req);
+}
+
+/* Takes req off every list and timer and hands its result over after this batch. */
+static void complete(struct sipwall_ldap_req *req, enum sipwall_ldap_status status)
+{
+	struct sipwall_ldap *l = req->ldap;
+
+	if (req->done)
+		return;
+	req->done = true;
+	if (req->queued) {
+		req->prev->next = req->next;
+		req->next->prev = req->prev;
+		req->queued = false;
+		l->pending--;
+	}
+	if (req->sent) {
+		sipwall_htab_remove(&l->sent, &req->node);
+		req->sent = false;
+		l->pending--;
+	}
+	sipwall_timer_stop(&req->timer);
+	req->status = status;
+	if (status == SIPWALL_LDAP_FOUND)
+		l->stats.found++;
+	else if (status == SIPWALL_LDAP_NOT_FOUND)
+		l->stats.not_found++;
+	else
+		l->stats.unavailable++;
+	if (status != SIPWALL_LDAP_FOUND)
+		sipwall_credential_wipe(&req->cred);
+	sipwall_loop_defer(&req->deferred, deliver);
+}
+
+static void fail_waiting(struct sipwall_ldap *l)
+{
+	while (l->waiting.next != &l->waiting)
+		complete(l->waiting.next, SIPWALL_LDAP_UNAVAILABLE);
+}
+
+static void fail_sent(struct sipwall_ldap *l)
+{
+	/* complete() removes from the table: restart the walk each time */
+	for (size_t b = 0; b <= l->sent.mask; b++) {
+		while (l->sent.buckets[b]) {
+			struct sipwall_ldap_req *req =
+				container_of(l->sent.buckets[b], struct sipwall_ldap_req, node);
+
+			complete(req, SIPWALL_LDAP_UNAVAILABLE);
+		}
+	}
+}
+
+static struct sipwall_ldap_req *find_sent(struct sipwall_ldap *l, int msgid)
+{
+	uint64_t hash = (uint64_t)(unsigned int)msgid;
+
+	for (struct sipwall_hnode *n = sipwall_htab_first(&l->sent, hash); n;
+	     n = sipwall_htab_next(n, hash)) {
+		struct sipwall_ldap_req *req = container_of(n, struct sipwall_ldap_req, node);
+
+		if (req->msgid == msgid)
+			return req;
+	}
+	return NULL;
+}
+
+static void conn_failed(struct sipwall_ldap *l);
+
+/* (&TEMPLATE(!DISABLED)) with the user and realm escaped */
+static int build_filter(const struct sipwall_ldap *l, const struct sipwall_ldap_req *req,
+			char *out, size_t size)
+{
+	struct sip_str user = sip_str_make(req->key, req->user_len);
+	struct sip_str realm = sip_str_make(req->key + req->user_len + 1,
+					    req->key_len - req->user_len - 1);
+	size_t n;
+
+	if (!l->cfg.disabled_filter)
+		return sipwall_ldap_filter_expand(l->cfg.filter, user, realm, out, size);
+	if (size < 4)
+		return -1;
+	memcpy(out, "(&", 2);
+	if (sipwall_ldap_filter_expand(l->cfg.filter, user, realm, out + 2, size - 2))
+		return -1;
+	n = strlen(out);
+	if (snprintf(out + n, size - n, "(!%s))", l->cfg.disabled_filter) >= (int)(size - n))
+		return -1;
+	return 0;
+}
+
+static void send_search(struct sipwall_ldap_req *req)
+{
+	struct sipwall_ldap *l = req->ldap;
+	char filter[SIPWALL_LDAP_FILTER_MAX];
+	int rc;
+
+	if (build_filter(l, req, filter, sizeof(filter))) {
+		/* a name this long is nobody's */
+		complete(req, SIPWALL_LDAP_NOT_FOUND);
+		return;
+	}
+	/* size limit 2: one entry is the user, two are a broken directory */
+	rc = ldap_search_ext(l->ld, l->cfg.base, LDAP_SCOPE_SUBTREE, filter, l->attrs, 0, NULL,
+			     NULL, NULL, 2, &req->msgid);
+	if (rc != LDAP_SUCCESS) {
+		log_warn("ldap: search on %s failed: %s", uri_now(l), ldap_err2string(rc));
+		complete(req, SIPWALL_LDAP_UNAVAILABLE);
+		if (rc == LDAP_SERVER_DOWN)
+			conn_failed(l);
+		return;
+	}
+	req->prev->next = req->next;
+	req->next->prev = req->prev;
+	req->queued = false;
+	req->sent = true;
+	req->sent_ms = sipwall_now_ms();
+	sipwall_htab_insert(&l->sent, &req->node, (uint64_t)(unsigned int)req->msgid);
+	l->stats.queries++;
+}
+
+static void send_waiting(struct sipwall_ldap *l)
+{
+	/* bounded by max_pending; a failure may end the connection midway */
+	while (l->state == ST_READY && l->waiting.next != &l->waiting)
+		send_search(l->waiting.next);
+}
+
+static void on_request_timeout(struct sipwall_timer *timer)
+{
+	struct sipwall_ldap_req *req = container_of(timer, struct sipwall_ldap_req, timer);
+	struct sipwall_ldap *l = req->ldap;
+	bool silent = req->sent && l->last_rx_ms < req->sent_ms;
+
+	l->stats.timeouts++;
+	if (req->sent && l->ld)
+		ldap_abandon_ext(l->ld, req->msgid, NULL, NULL);
+	complete(req, SIPWALL_LDAP_UNAVAILABLE);
+	/* nothing heard since we asked: the server is gone, try the next one */
+	if (silent && l->state == ST_READY) {
+		log_warn("ldap: %s did not answer within %u ms", uri_now(l),
+			 l->cfg.request_timeout_ms);
+		conn_failed(l);
+	}
+}
+
+/* ---- the connection ---- */
+
+static void close_conn(struct sipwall_ldap *l)
+{
+	if (l->io.fd >= 0) {
+		sipwall_io_del(&l->io);
+		if (l->ld)
+			ldap_unbind_ext(l->ld, NULL, NULL);	/* closes the socket */
+		else
+			close(l->io.fd);
+		l->io.fd = -1;
+	}
+	l->ld = NULL;
+	l->state = ST_DOWN;
+	sipwall_timer_stop(&l->conn_timer);
+	sipwall_timer_stop(&l->drain_timer);
+	fail_sent(l);
+}
+
+static void round_failed(struct sipwall_ldap *l)
+{
+	l->backoff_ms = l->backoff_ms ? l->backoff_ms * 2 : l->cfg.reconnect_min_ms;
+	if (l->backoff_ms > l->cfg.reconnect_max_ms)
+		l->backoff_ms = l->cfg.reconnect_max_ms;
+	log_warn("ldap: no directory server reachable; trying again in %u ms", l->backoff_ms);
+	l->state = ST_DOWN;
+	l->backing_off = true;
+	fail_waiting(l);
+	sipwall_timer_after(&l->conn_timer, l->backoff_ms);
+}
+
+static void on_io(struct sipwall_io *io, uint32_t events);
+
+static int open_socket(struct sipwall_ldap *l, const char *uri)
+{
+	struct addrinfo hints = { .ai_socktype = SOCK_STREAM, .ai_flags = AI_NUMERICSERV };
+	struct addrinfo *res = NULL;
+	LDAPURLDesc *lud = NULL;
+	char port[8];
+	int fd = -1, rc = -1;
+
+	if (ldap_url_parse(uri, &lud) != LDAP_URL_SUCCESS || !lud->lud_host || !*lud->lud_host)
+		goto out;
+	snprintf(port, sizeof(port), "%d",
+		 lud->lud_port ? lud->lud_port : !strcmp(lud->lud_scheme, "ldaps") ? 636 : 389);
+	if (getaddrinfo(lud->lud_host, port, &hints, &res) || !res)
+		goto out;
+	fd = socket(res->ai_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+	if (fd < 0)
+		goto out;
+	if (connect(fd, res->ai_addr, res->ai_addrlen) && errno != EINPROGRESS)
+		goto out_fd;
+	if (sipwall_io_add(&l->io, fd, EPOLLOUT, on_io))
+		goto out_fd;
+	rc = 0;
+	goto out;
+
+out_fd:
+	log_debug("ldap: connect to %s: %s", uri, strerror(errno));
+	close(fd);
+out:
+	if (res)
+		freeaddrinfo(res);
+	if (lud)
+		ldap_free_urldesc(lud);
+	return rc;
+}
+
+static void connect_next(struct sipwall_ldap *l)
+{
+	for (; l->uri_index < l->cfg.uri_count; l->uri_index++) {
+		if (!open_socket(l, l->cfg.uris[l->uri_index])) {
+			l->state = ST_CONNECTING;
+			sipwall_timer_after(&l->conn_timer, l->cfg.network_timeout_ms);
+			return;
+		}
+		l->stats.connect_failures++;
+	}
+	round_failed(l);
+}
+
+/* This server failed (refused, timed out, TLS, bind, lost): the next one. */
+static void conn_failed(struct sipwall_ldap *l)
+{
+	if (l->state != ST_DOWN)
+		l->stats.connect_failures++;
+	close_conn(l);
+	l->uri_index++;
+	connect_next(l);
+}
+
+static void on_conn_timer(struct sipwall_timer *timer)
+{
+	struct sipwall_ldap *l = container_of(timer, struct sipwall_ldap, conn_timer);
+
+	if (l->state == ST_DOWN) {
+		l->backing_off = false;
+		l->uri_index = 0;
+		connect_next(l);
+		return;
+	}
+	log_warn("ldap: %s: no connection within %u ms", uri_now(l), l->cfg.network_timeout_ms);
+	conn_failed(l);
+}
+
+static void ready(struct sipwall_ldap *l)
+{
+	l->state = ST_READY;
+	l->backoff_ms = 0;
+	l->stats.connects++;
+	sipwall_timer_stop(&l->conn_timer);
+	log_info("ldap: connected to %s", uri_now(l));
+	send_waiting(l);
+}
+
+static int set_nonblocking(struct sipwall_ldap *l)
+{
+	int flags = fcntl(l->io.fd, F_GETFL);
+
+	/* libldap leaves the socket blocking after a TLS handshake */
+	return flags < 0 ? -1 : fcntl(l->io.fd, F_SETFL, flags | O_NONBLOCK);
+}
+
+static int install_tls(struct sipwall_ldap *l)
+{
+	int rc = ldap_install_tls(l->ld);
+
+	if (rc != LDAP_SUCCESS) {
+		char *diag = NULL;
+
+		ldap_get_option(l->ld, LDAP_OPT_DIAGNOSTIC_MESSAGE, &diag);
+		log_warn("ldap: TLS with %s failed: %s%s%s", uri_now(l), ldap_err2string(rc),
+			 diag ? ": " : "", diag ? diag : "");
+		ldap_memfree(diag);
+		return -1;
+	}
+	return set_nonblocking(l);
+}
+
+static int begin_bind(struct sipwall_ldap *l)
+{
+	struct berval cred;
+	int rc;
+
+	if (!l->cfg.bind_dn) {
+		ready(l);
+		return 0;
+	}
+	cred.bv_val = l->cfg.bind_password;
+	cred.bv_len = strlen(l->cfg.bind_password);
+	rc = ldap_sasl_bind(l->ld, l->cfg.bind_dn, LDAP_SASL_SIMPLE, &cred, NULL, NULL,
+			    &l->op_msgid);
+	if (rc != LDAP_SUCCESS) {
+		log_warn("ldap: bind to %s: %s", uri_now(l), ldap_err2string(rc));
+		return -1;
+	}
+	l->state = ST_BINDING;
+	return 0;
+}
+
+static int set_tls_options(struct sipwall_ldap *l)
+{
+	int demand = LDAP_OPT_X_TLS_DEMAND, min = LDAP_OPT_X_TLS_PROTOCOL_TLS1_2, client = 0;
+
+	if (ldap_set_option(l->ld, LDAP_OPT_X_TLS_REQUIRE_CERT, &demand) ||
+	    ldap_set_option(l->ld, LDAP_OPT_X_TLS_PROTOCOL_MIN, &min))
+		return -1;
+	if (l->cfg.ca_file && ldap_set_option(l->ld, LDAP_OPT_X_TLS_CACERTFILE, l->cfg.ca_file))
+		return -1;
+	/* the options above take effect in a new context */
+	return ldap_set_option(l->ld, LDAP_OPT_X_TLS_NEWCTX, &client) ? -1 : 0;
+}
+
+/* The TCP connection is up: hand it to libldap, then TLS and bind. */
+static int start_session(struct sipwall_ldap *l)
+{
+	const char *uri = uri_now(l);
+	bool ldaps = !strncmp(uri, "ldaps://", 8);
+	struct timeval net = { .tv_sec = l->cfg.network_timeout_ms / 1000,
+			       .tv_usec = (l->cfg.network_timeout_ms % 1000) * 1000 };
+	int version = LDAP_VERSION3, rc;
+
+	rc = ldap_init_fd(l->io.fd, LDAP_PROTO_TCP, uri, &l->ld);
+	if (rc != LDAP_SUCCESS) {
+		l->ld = NULL;
+		return -1;
+	}
+	/* chasing a referral would connect synchronously, elsewhere */
+	if (ldap_set_option(l->ld, LDAP_OPT_PROTOCOL_VERSION, &version) ||
+	    ldap_set_option(l->ld, LDAP_OPT_REFERRALS, LDAP_OPT_OFF) ||
+	    ldap_set_option(l->ld, LDAP_OPT_NETWORK_TIMEOUT, &net))
+		return -1;
+	if ((ldaps || l->cfg.starttls) && set_tls_options(l))
+		return -1;
+	if (ldaps && install_tls(l))
+		return -1;
+	if (sipwall_io_modify(&l->io, EPOLLIN))
+		return -1;
+	if (l->cfg.starttls) {
+		rc = ldap_start_tls(l->ld, NULL, NULL, &l->op_msgid);
+		if (rc != LDAP_SUCCESS)
+			return -1;
+		l->state = ST_STARTTLS;
+		return 0;
+	}
+	return begin_bind(l);
+}
+
+static int op_result(struct sipwall_ldap *l, LDAPMessage *msg, const char *what)
+{
+	int err = LDAP_OTHER;
+	char *text = NULL;
+
+	if (ldap_parse_result(l->ld, msg, &err, NULL, &text, NULL, NULL, 0) != LDAP_SUCCESS)
+		err = LDAP_OTHER;
+	if (err != LDAP_SUCCESS)
+		log_warn("ldap: %s on %s refused: %s%s%s", what, uri_now(l), ldap_err2string(err),
+			 text && *text ? ": " : "", text ? text : "");
+	ldap_memfree(text);
+	return err == LDAP_SUCCESS ? 0 : -1;
+}
+
+static void take_entry(struct sipwall_ldap *l, struct sipwall_ldap_req *req, LDAPMessage *msg)
+{
+	struct sip_str user = sip_str_make(req->key, req->user_len);
+	struct sip_str realm = sip_str_make(req->key + req->user_len + 1,
+					    req->key_len - req->user_len - 1);
+	struct berval **vals;
+	struct sip_str v;
+	int rc = -1;
+
+	if (++req->entries > 1) {
+		sipwall_credential_wipe(&req->cred);
+		req->has_cred = false;
+		return;
+	}
+	vals = ldap_get_values_len(l->ld, msg, l->cfg.attribute);
+	if (!vals || !vals[0]) {
+		log_info("ldap: the entry of user %.*s has no %s", SIP_STR_ARG(user),
+			 l->cfg.attribute);
+		goto out;
+	}
+	v = sip_str_make(vals[0]->bv_val, vals[0]->bv_len);
+	switch (l->cfg.form) {
+	case SIPWALL_LDAP_CLEARTEXT:
+		rc = sipwall_credential_from_password(&req->cred, user, realm, v);
+		break;
+	case SIPWALL_LDAP_HA1_MD5:
+		rc = sipwall_credential_from_hex(&req->cred, SIPWALL_DIGEST_MD5, v);
+		break;
+	case SIPWALL_LDAP_HA1_SHA256:
+		rc = sipwall_credential_from_hex(&req->cred, SIPWALL_DIGEST_SHA256, v);
+		break;
+	}
+	if (rc)
+		log_warn("ldap: the %s of user %.*s is not a valid credential", l->cfg.attribute,
+			 SIP_STR_ARG(user));
+	req->has_cred = rc == 0;
+out:
+	if (vals) {
+		for (struct berval **bv = vals; *bv; bv++)
+			OPENSSL_cleanse((*bv)->bv_val, (*bv)->bv_len);
+		ldap_value_free_len(vals);
+	}
+}
+
+static void take_result(struct sipwall_ldap *l, struct sipwall_ldap_req *req, LDAPMessage *msg)
+{
+	int err = LDAP_OTHER;
+	bool created;
+
+	if (ldap_parse_result(l->ld, msg, &err, NULL, NULL, NULL, NULL, 0) != LDAP_SUCCESS)
+		err = LDAP_OTHER;
+	if (req->entries > 1) {
+		log_warn("ldap: user %.*s matches several entries: refused", (int)req->user_len,
+			 req->key);
+	} else if (err != LDAP_SUCCESS) {
+		log_warn("ldap: search on %s failed: %s", uri_now(l), ldap_err2string(err));
+		complete(req, SIPWALL_LDAP_UNAVAILABLE);
+		return;
+	} else if (req->has_cred) {
+		struct positive_record *r =
+			sipwall_lru_put(&l->positive, req->key, req->key_len, sipwall_now_ms(),
+					sipwall_now_ms() + (uint64_t)l->cfg.cache_ttl_s * 1000,
+					&created);
+
+		if (r)
+			r->cred = req->cred;
+		complete(req, SIPWALL_LDAP_FOUND);
+		return;
+	}
+	sipwall_lru_put(&l->negative, req->key, req->key_len, sipwall_now_ms(),
+			sipwall_now_ms() + (uint64_t)l->cfg.negative_cache_ttl_s * 1000, &created);
+	complete(req, SIPWALL_LDAP_NOT_FOUND);
+}
+
+/* Returns -1 when this server must be given up. */
+static int take_message(struct sipwall_ldap *l, LDAPMessage *msg, int type)
+{
+	int msgid = ldap_msgid(msg);
+	struct sipwall_ldap_req *req;
+
+	if (l->state == ST_STARTTLS && msgid == l->op_msgid) {
+		if (op_result(l, msg, "StartTLS") || install_tls(l))
+			return -1;
+		return begin_bind(l);
+	}
+	if (l->state == ST_BINDING && msgid == l->op_msgid) {
+		if (op_result(l, msg, "bind"))
+			return -1;
+		ready(l);
+		return 0;
+	}
+	req = find_sent(l, msgid);
+	/* abandoned after a time-out: drop what still arrives */
+	if (!req)
+		return 0;
+	if (type == LDAP_RES_SEARCH_ENTRY)
+		take_entry(l, req, msg);
+	else if (type == LDAP_RES_SEARCH_RESULT)
+		take_result(l, req, msg);
+	return 0;
+}
+
+static void read_results(struct sipwall_ldap *l)
+{
+	for (int i = 0; i < READS_PER_EVENT; i++) {
+		struct timeval poll = { 0, 0 };
+		LDAPMessage *msg = NULL;
+		int type, failed;
+
+		type = ldap_result(l->ld, LDAP_RES_ANY, LDAP_MSG_ONE, &poll, &msg);
+		if (type == 0)
+			return;
+		if (type < 0) {
+			log_warn("ldap: connection to %s lost", uri_now(l));
+			conn_failed(l);
+			return;
+		}
+		l->last_rx_ms = sipwall_now_ms();
+		failed = take_message(l, msg, type);
+		ldap_msgfree(msg);
+		if (failed) {
+			conn_failed(l);
+			return;
+		}
+	}
+	/* TLS may hold decrypted results the socket will not signal again */
+	sipwall_timer_after(&l->drain_timer, 0);
+}
+
+static void on_drain(struct sipwall_timer *timer)
+{
+	struct sipwall_ldap *l = container_of(timer, struct sipwall_ldap, drain_timer);
+
+	if (l->ld)
+		read_results(l);
+}
+
+static void on_io(struct sipwall_io *io, uint32_t events)
+{
+	struct sipwall_ldap *l = container_of(io, struct sipwall_ldap, io);
+	int err = 0;
+	socklen_t len = sizeof(err);
+	struct sockaddr_storage peer;
+	socklen_t peer_len = sizeof(peer);
+
+	(void)events;
+	if (l->state != ST_CONNECTING) {
+		if (l->ld)
+			read_results(l);
+		return;
+	}
+	if (getsockopt(io->fd, SOL_SOCKET, SO_ERROR, &err, &len) || err) {
+		log_debug("ldap: connect to %s: %s", uri_now(l), strerror(err));
+		conn_failed(l);
+		return;
+	}
+	/* not connected yet: a late event for an earlier socket */
+	if (getpeername(io->fd, (struct sockaddr *)&peer, &peer_len))
+		return;
+	if (start_session(l)) {
+		log_warn("ldap: session with %s failed", uri_now(l));
+		conn_failed(l);
+	}
+}
+
+/* ---- the API ---- */
+
+struct sipwall_ldap *sipwall_ldap_create(const struct sipwall_ldap_config *cfg)
+{
+	struct sipwall_ldap *l = calloc(1, sizeof(*l));
+
+	if (!l)
+		goto err;
+	if (sipwall_ldap_config_copy(&l->cfg, cfg))
+		goto err_free;
+	if (sipwall_htab_init(&l->sent))
+		goto err_cfg;
+	if (sipwall_lru_init(&l->positive, cfg->cache_size, sizeof(struct positive_record)))
+		goto err_sent;
+	if (sipwall_lru_init(&l->negative, cfg->negative_cache_size, 1))
+		goto err_positive;
+	l->attrs[0] = l->cfg.attribute;
+	l->io.fd = -1;
+	l->waiting.prev = l->waiting.next = &l->waiting;
+	sipwall_timer_init(&l->conn_timer, on_conn_timer);
+	sipwall_timer_init(&l->drain_timer, on_drain);
+	l->state = ST_DOWN;
+	connect_next(l);
+	return l;
+
+err_positive:
+	sipwall_lru_uninit(&l->positive);
+err_sent:
+	sipwall_htab_uninit(&l->sent);
+err_cfg:
+	sipwall_ldap_config_free(&l->cfg);
+err_free:
+	free(l);
+err:
+	return NULL;
+}
+
+void sipwall_ldap_destroy(struct sipwall_ldap *l)
+{
+	if (!l)
+		return;
+	close_conn(l);
+	fail_waiting(l);
+	sipwall_timer_stop(&l->conn_timer);
+	sipwall_lru_uninit(&l->negative);
+	sipwall_lru_uninit(&l->positive);
+	sipwall_htab_uninit(&l->sent);
+	sipwall_ldap_config_free(&l->cfg);
+	free(l);
+}
+
+struct sipwall_ldap_req *sipwall_ldap_lookup(struct sipwall_ldap *l, struct sip_str user,
+					     struct sip_str realm, unsigned int flags,
+					     sipwall_ldap_fn fn, void *ctx)
+{
+	bool valid = user.len && user.len <= SIPWALL_AUTH_MAX_USERNAME &&
+		     realm.len <= REALM_MAX && sipwall_ldap_name_valid(user);
+	size_t key_len = valid ? user.len + 1 + realm.len : 0;
+	struct sipwall_ldap_req *req = calloc(1, sizeof(*req) + key_len);
+	uint64_t now = sipwall_now_ms();
+	const struct positive_record *hit;
+
+	if (!req)
+		return NULL;
+	req->ldap = l;
+	req->fn = fn;
+	req->ctx = ctx;
+	req->msgid = -1;
+	sipwall_timer_init(&req->timer, on_request_timeout);
+	l->stats.lookups++;
+	if (!valid) {
+		complete(req, SIPWALL_LDAP_NOT_FOUND);
+		return req;
+	}
+	memcpy(req->key, user.p, user.len);
+	memcpy(req->key + user.len + 1, realm.p, realm.len);
+	req->user_len = user.len;
+	req->key_len = key_len;
+	hit = flags & SIPWALL_LDAP_FRESH ? NULL :
+	      sipwall_lru_get(&l->positive, req->key, key_len, now);
+	if (hit) {
+		l->stats.cache_hits++;
+		req->cred = hit->cred;
+		complete(req, SIPWALL_LDAP_FOUND);
+		return req;
+	}
+	if (sipwall_lru_get(&l->negative, req->key, key_len, now)) {
+		l->stats.negative_hits++;
+		complete(req, SIPWALL_LDAP_NOT_FOUND);
+		return req;
+	}
+	if (l->backing_off || l->pending >= l->cfg.max_pending) {
+		complete(req, SIPWALL_LDAP_UNAVAILABLE);
+		return req;
+	}
+	req->prev = l->waiting.prev;
+	req->next = &l->waiting;
+	l->waiting.prev->next = req;
+	l->waiting.prev = req;
+	req->queued = true;
+	l->pending++;
+	sipwall_timer_after(&req->timer, l->cfg.request_timeout_ms);
+	if (l->state == ST_READY)
+		send_search(req);
+	return req;
+}
+
+void sipwall_ldap_cancel(struct sipwall_ldap_req *req)
+{
+	/* the request runs its course (bounded by its timer) without a caller */
+	req->fn = NULL;
+}
+
+bool sipwall_ldap_connected(const struct sipwall_ldap *l)
+{
+	return l->state == ST_READY;
+}
+
+const struct sipwall_ldap_stats *sipwall_ldap_stats(const struct sipwall_ldap *l)
+{
+	return &l->stats;
+}
+
+void sipwall_ldap_flush(struct sipwall_ldap *l)
+{
+	sipwall_lru_clear(&l->positive);
+	sipwall_lru_clear(&l->negative);
+}
