@@ -1,0 +1,268 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Drives the daemon's LDAP client (and the digest check around it) on the
+ * daemon's own event loop, one command per line on stdin, one answer line
+ * per command on stdout. The run script talks to it through a pipe.
+ *
+ *   ldaptest [LDAP-KEY=VALUE...]    [ldap] keys of sipwall.conf(5); also
+ *                                   realm=NAME (digest realm) and
+ *                                   lockout=N (user failures that lock)
+ * commands:
+ *   lookup USER            found [md5] [sha256] | not-found | unavailable
+ *   check USER PASSWORD    match | mismatch | not-found | unavailable
+ *   auth USER PASSWORD ALG a whole digest round: the result's name
+ *   stats                  lookups N hits N negative N queries N
+ *   connected              yes | no
+ *   wait MS                runs the loop for MS milliseconds: ok
+ *   flush                  empties the caches: ok
+ * A user name "@N" stands for N characters 'x'.
+ */
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "auth_session.h"
+#include "log.h"
+#include "loop.h"
+
+#define COMMAND_LIMIT_MS 15000
+
+static struct sipwall_ldap *ldap;
+static struct sipwall_authn authn;
+static char realm[256] = "sip.example.com";
+static struct sipwall_timer start_timer, limit_timer;
+static char line[16384];
+static char user[16384], password[256], alg[16];
+static struct sockaddr_in client = { .sin_family = AF_INET };
+
+static void nop(void *ctx)
+{
+	(void)ctx;
+}
+
+static void finish(const char *answer)
+{
+	printf("%s\n", answer);
+	fflush(stdout);
+	sipwall_timer_stop(&limit_timer);
+	sipwall_loop_stop();
+}
+
+static void on_limit(struct sipwall_timer *t)
+{
+	(void)t;
+	finish("timeout");
+}
+
+static void on_lookup(void *ctx, enum sipwall_ldap_status status,
+		      const struct sipwall_credential *cred)
+{
+	char answer[64];
+
+	if (ctx) {
+		/* check: the directory's credential against the password */
+		struct sipwall_credential mine;
+		bool match = true;
+
+		if (status != SIPWALL_LDAP_FOUND) {
+			finish(status == SIPWALL_LDAP_NOT_FOUND ? "not-found" : "unavailable");
+			return;
+		}
+		sipwall_credential_from_password(&mine, sip_str_from_cstr(user),
+						 sip_str_from_cstr(realm), sip_str_from_cstr(password));
+		for (int i = 0; i < SIPWALL_DIGEST_ALG_COUNT; i++)
+			if (cred->has[i] && memcmp(cred->ha1[i], mine.ha1[i], sizeof(mine.ha1[i])))
+				match = false;
+		sipwall_credential_wipe(&mine);
+		finish(match ? "match" : "mismatch");
+		return;
+	}
+	if (status == SIPWALL_LDAP_FOUND) {
+		snprintf(answer, sizeof(answer), "found%s%s",
+			 cred->has[SIPWALL_DIGEST_MD5] ? " md5" : "",
+			 cred->has[SIPWALL_DIGEST_SHA256] ? " sha256" : "");
+		finish(answer);
+	} else {
+		finish(status == SIPWALL_LDAP_NOT_FOUND ? "not-found" : "unavailable");
+	}
+}
+
+static void on_authn(void *ctx, enum sipwall_auth_result result, struct sip_str u,
+		     const char *why)
+{
+	(void)ctx;
+	(void)u;
+	(void)why;
+	finish(sipwall_auth_result_name(result));
+}
+
+/* A phone's answer to a fresh challenge, then the check of it. */
+static void run_auth(void)
+{
+	struct sipwall_challenge ch;
+	struct sipwall_credential c;
+	enum sipwall_digest_alg a;
+	uint8_t r[SIPWALL_DIGEST_MAX];
+	char nonce[SIPWALL_NONCE_LEN + 1], hex[SIPWALL_DIGEST_HEX_MAX];
+	static char value[sizeof(user) + 1024];
+	const char *uri = "sip:sip.example.com";
+	struct sip_str v;
+	struct sipwall_auth_request req = {
+		.method = SIP_STR("REGISTER"), .request_uri = sip_str_from_cstr(uri),
+		.values = &v, .value_count = 1, .client = (struct sockaddr *)&client,
+		.now_ms = sipwall_now_ms(),
+	};
+	struct sipwall_authn_op *op;
+	enum sipwall_auth_result result;
+
+	if (sipwall_digest_alg_parse(sip_str_from_cstr(alg), &a) ||
+	    sipwall_auth_challenge(&authn.auth, req.client, req.now_ms, false, &ch)) {
+		finish("bad-command");
+		return;
+	}
+	memcpy(nonce, strstr(ch.value[0], "nonce=\"") + 7, SIPWALL_NONCE_LEN);
+	nonce[SIPWALL_NONCE_LEN] = '\0';
+	sipwall_credential_from_password(&c, sip_str_from_cstr(user), sip_str_from_cstr(realm),
+					 sip_str_from_cstr(password));
+	sipwall_digest_response(a, c.ha1[a], sip_str_from_cstr(nonce), SIP_STR("00000001"),
+				SIP_STR("c0ffee"), SIP_STR("auth"), SIP_STR("REGISTER"),
+				sip_str_from_cstr(uri), r);
+	sipwall_digest_hex(r, sipwall_digest_len(a), hex);
+	snprintf(value, sizeof(value),
+		 "Digest username=\"%s\", realm=\"%s\", nonce=\"%s\", uri=\"%s\", response=\"%s\", "
+		 "algorithm=%s, cnonce=\"c0ffee\", qop=auth, nc=00000001",
+		 user, realm, nonce, uri, hex, alg);
+	v = sip_str_from_cstr(value);
+	result = sipwall_authn_start(&authn, &req, on_authn, NULL, &op);
+	if (result != SIPWALL_AUTH_PENDING)
+		finish(sipwall_auth_result_name(result));
+}
+
+static void expand_user(const char *word)
+{
+	if (word[0] == '@') {
+		size_t n = strtoul(word + 1, NULL, 10);
+
+		if (n >= sizeof(user))
+			n = sizeof(user) - 1;
+		memset(user, 'x', n);
+		user[n] = '\0';
+	} else {
+		snprintf(user, sizeof(user), "%s", word);
+	}
+}
+
+static void on_start(struct sipwall_timer *t)
+{
+	char cmd[32] = "", w1[sizeof(user)] = "";
+	const struct sipwall_ldap_stats *st = sipwall_ldap_stats(ldap);
+	char answer[160];
+	int n;
+
+	(void)t;
+	password[0] = alg[0] = '\0';
+	n = sscanf(line, "%31s %16383s %255s %15s", cmd, w1, password, alg);
+	expand_user(w1);
+	sipwall_timer_after(&limit_timer, COMMAND_LIMIT_MS);
+	if (!strcmp(cmd, "lookup") && n >= 2) {
+		if (!sipwall_ldap_lookup(ldap, sip_str_from_cstr(user), sip_str_from_cstr(realm), 0,
+					 on_lookup, NULL))
+			finish("out-of-memory");
+	} else if (!strcmp(cmd, "check") && n >= 3) {
+		if (!sipwall_ldap_lookup(ldap, sip_str_from_cstr(user), sip_str_from_cstr(realm), 0,
+					 on_lookup, password))
+			finish("out-of-memory");
+	} else if (!strcmp(cmd, "auth") && n >= 4) {
+		run_auth();
+	} else if (!strcmp(cmd, "stats")) {
+		snprintf(answer, sizeof(answer), "lookups %llu hits %llu negative %llu queries %llu",
+			 (unsigned long long)st->lookups, (unsigned long long)st->cache_hits,
+			 (unsigned long long)st->negative_hits, (unsigned long long)st->queries);
+		finish(answer);
+	} else if (!strcmp(cmd, "connected")) {
+		finish(sipwall_ldap_connected(ldap) ? "yes" : "no");
+	} else if (!strcmp(cmd, "wait") && n >= 2) {
+		sipwall_timer_stop(&limit_timer);
+		sipwall_timer_after(&limit_timer, strtoul(w1, NULL, 10));
+	} else if (!strcmp(cmd, "flush")) {
+		sipwall_ldap_flush(ldap);
+		finish("ok");
+	} else {
+		finish("bad-command");
+	}
+}
+
+static void on_wait_done(struct sipwall_timer *t)
+{
+	(void)t;
+	finish("ok");
+}
+
+int main(int argc, char **argv)
+{
+	struct sipwall_loop_ops ops = { .reload = nop, .shutdown = nop };
+	struct sipwall_guard_config guard = { .user_threshold = 0, .addr_threshold = 0,
+					      .window_s = 60, .lockout_s = 60, .capacity = 64 };
+	bool offer[SIPWALL_DIGEST_ALG_COUNT] = { true, true };
+	struct sipwall_ldap_config cfg;
+	int status = 1;
+
+	sipwall_log_set_level(getenv("LDAPTEST_DEBUG") ? SIPWALL_LOG_DEBUG : SIPWALL_LOG_WARN);
+	sipwall_hash_seed();
+	inet_pton(AF_INET, "127.0.0.1", &client.sin_addr);
+	sipwall_ldap_config_defaults(&cfg);
+	for (int i = 1; i < argc; i++) {
+		char *eq = strchr(argv[i], '=');
+		const char *why;
+
+		if (!eq) {
+			fprintf(stderr, "ldaptest: expected KEY=VALUE, got %s\n", argv[i]);
+			goto out_cfg;
+		}
+		*eq = '\0';
+		if (!strcmp(argv[i], "realm")) {
+			snprintf(realm, sizeof(realm), "%s", eq + 1);
+		} else if (!strcmp(argv[i], "lockout")) {
+			guard.user_threshold = (unsigned int)strtoul(eq + 1, NULL, 10);
+		} else if (sipwall_ldap_config_set(&cfg, argv[i], eq + 1, &why)) {
+			fprintf(stderr, "ldaptest: %s: %s\n", argv[i], why);
+			goto out_cfg;
+		}
+	}
+	cfg.line = 1;
+	if (sipwall_ldap_config_check(&cfg, "ldaptest", stderr))
+		goto out_cfg;
+	if (sipwall_loop_init(&ops))
+		goto out_cfg;
+	if (sipwall_auth_init(&authn.auth, realm, offer, 300, 1024, sipwall_now_ms()))
+		goto out_loop;
+	if (sipwall_guard_init(&authn.guard, &guard, NULL, NULL))
+		goto out_auth;
+	ldap = sipwall_ldap_create(&cfg);
+	if (!ldap)
+		goto out_guard;
+	authn.ldap = ldap;
+	sipwall_timer_init(&start_timer, on_start);
+	sipwall_timer_init(&limit_timer, on_limit);
+	while (fgets(line, sizeof(line), stdin)) {
+		/* a wait ends on its own timer, everything else by its answer */
+		limit_timer.fn = strncmp(line, "wait", 4) ? on_limit : on_wait_done;
+		sipwall_timer_after(&start_timer, 0);
+		if (sipwall_loop_run())
+			break;
+	}
+	status = 0;
+	sipwall_ldap_destroy(ldap);
+out_guard:
+	sipwall_guard_uninit(&authn.guard);
+out_auth:
+	sipwall_auth_uninit(&authn.auth);
+out_loop:
+	/* runs the deliveries of lookups that destroy ended */
+	sipwall_loop_uninit();
+out_cfg:
+	sipwall_ldap_config_free(&cfg);
+	return status;
+}
