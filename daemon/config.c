@@ -240,6 +240,17 @@ static void realm_key(struct load_state *st, const char *name, const char *value
 				 value);
 		else
 			tls->verify_client = (enum sipwall_tls_verify)verify;
+	} else if (!strcmp(name, "auth") || !strncmp(name, "auth_", 5)) {
+		const char *why;
+
+		if (!r->auth.line)
+			r->auth.line = st->line;
+		if (!sipwall_realm_auth_set(&r->auth, name[4] ? name + 5 : "", value, &why))
+			return;
+		if (!strcmp(why, "unknown key"))
+			error_at(st, st->line, "unknown key '%s' in [realm %s]", name, r->name);
+		else
+			error_at(st, st->line, "%s: %s, got '%s'", name, why, value);
 	} else {
 		error_at(st, st->line, "unknown key '%s' in [realm %s]", name, r->name);
 	}
@@ -276,6 +287,7 @@ static struct sipwall_realm_config *open_realm(struct load_state *st, const char
 	r->idle_timeout = 300;
 	r->tls.verify_server = true;
 	r->tls.session_timeout = 3600;
+	sipwall_realm_auth_defaults(&r->auth);
 	cfg->realm_count++;
 	return r;
 }
@@ -312,22 +324,23 @@ static int handler(void *user, const char *section, const char *name, const char
 		bad = parse_uint(value, 10, 600000, &cfg->t2_ms);
 	} else if (!strcmp(section, "sip") && !strcmp(name, "t4")) {
 		bad = parse_uint(value, 10, 600000, &cfg->t4_ms);
-	} else if (!strcmp(section, "ldap") && !strcmp(name, "uri")) {
-		if (strncmp(value, "ldap://", 7) && strncmp(value, "ldaps://", 8))
-			error_at(st, st->line, "uri: expected ldap://... or ldaps://..., got '%s'", value);
-		else
-			bad = set_string(&cfg->ldap_uri, value);
-	} else if (!strcmp(section, "ldap") && !strcmp(name, "base")) {
-		bad = set_string(&cfg->ldap_base, value);
-	} else if (!strcmp(section, "ldap") && !strcmp(name, "bind_dn")) {
-		bad = set_string(&cfg->ldap_bind_dn, value);
-	} else if (!strcmp(section, "ldap") && !strcmp(name, "bind_password")) {
+	} else if (!strcmp(section, "ldap")) {
+		const char *why;
+
+		if (!cfg->ldap.line)
+			cfg->ldap.line = st->section_line;
 		/* never echo a secret, not even in an error */
-		if (set_string(&cfg->ldap_bind_password, value))
-			error_at(st, st->line, "bind_password: out of memory");
+		if (!sipwall_ldap_config_set(&cfg->ldap, name, value, &why))
+			return 1;
+		if (!strcmp(why, "unknown key"))
+			error_at(st, st->line, "unknown key '%s' in [ldap]", name);
+		else
+			error_at(st, st->line, "%s: %s%s%s", name, why,
+				 strcmp(name, "bind_password") ? ", got " : "",
+				 strcmp(name, "bind_password") ? value : "");
 		return 1;
 	} else if (!strcmp(section, "log") || !strcmp(section, "global") ||
-		   !strcmp(section, "sip") || !strcmp(section, "ldap")) {
+		   !strcmp(section, "sip")) {
 		error_at(st, st->line, "unknown key '%s' in [%s]", name, section);
 	} else {
 		error_at(st, st->line, "unknown section [%s]", section);
@@ -349,6 +362,10 @@ static void check_whole(struct load_state *st)
 
 	if (!cfg->realm_count)
 		error_at(st, st->line, "no [realm NAME] section");
+	st->error_count += sipwall_ldap_config_check(&cfg->ldap, cfg->path, st->errors);
+	for (unsigned int i = 0; i < cfg->realm_count; i++)
+		st->error_count += sipwall_realm_auth_check(&cfg->realms[i].auth, cfg->realms[i].name,
+							    &cfg->ldap, cfg->path, st->errors);
 	if (cfg->t2_ms < cfg->t1_ms)
 		error_at(st, st->line, "[sip] t2 (%u) must not be below t1 (%u)", cfg->t2_ms, cfg->t1_ms);
 	for (unsigned int i = 0; i < cfg->realm_count; i++) {
@@ -405,6 +422,7 @@ int sipwall_config_load(const char *path, struct sipwall_config *cfg, FILE *erro
 	cfg->t1_ms = 500;
 	cfg->t2_ms = 4000;
 	cfg->t4_ms = 5000;
+	sipwall_ldap_config_defaults(&cfg->ldap);
 	if (!cfg->path)
 		return 1;
 	st.file = fopen(path, "r");
@@ -434,15 +452,10 @@ void sipwall_config_free(struct sipwall_config *cfg)
 		free(r->tls.ciphers);
 		free(r->tls.ciphersuites);
 		free(r->tls.server_name);
+		sipwall_realm_auth_free(&r->auth);
 	}
 	free(cfg->path);
-	free(cfg->ldap_uri);
-	free(cfg->ldap_base);
-	free(cfg->ldap_bind_dn);
-	if (cfg->ldap_bind_password) {
-		explicit_bzero(cfg->ldap_bind_password, strlen(cfg->ldap_bind_password));
-		free(cfg->ldap_bind_password);
-	}
+	sipwall_ldap_config_free(&cfg->ldap);
 	memset(cfg, 0, sizeof(*cfg));
 }
 

@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <sys/socket.h>
 
+#include "auth_config.h"
 #include "log.h"
 
 #define SIPWALL_MAX_REALMS	8
@@ -59,6 +60,7 @@ struct sipwall_realm_config {
 	unsigned int max_connections;
 	unsigned int max_connections_per_source;
 	unsigned int idle_timeout;	/* seconds without traffic on a connection */
+	struct sipwall_realm_auth_config auth;	/* auth_* keys */
 };
 
 struct sipwall_config {
@@ -68,10 +70,7 @@ struct sipwall_config {
 	unsigned int t1_ms, t2_ms, t4_ms;	/* RFC 3261 timer base values */
 	struct sipwall_realm_config realms[SIPWALL_MAX_REALMS];
 	unsigned int realm_count;
-	char *ldap_uri;
-	char *ldap_base;
-	char *ldap_bind_dn;
-	char *ldap_bind_password;	/* secret: never logged */
+	struct sipwall_ldap_config ldap;	/* [ldap]: the bind password is a secret */
 };
 
 /*
