@@ -256,7 +256,7 @@ int sipwall_ldap_config_check(struct sipwall_ldap_config *c, const char *path, F
 				 "[ldap] give bind_password or bind_password_file, not both");
 	else if (c->bind_password_file)
 		errs += read_password(c, path, errors);
-	if ((c->bind_password != NULL) != (c->bind_dn != NULL))
+	if ((c->bind_password || c->bind_password_file) != (c->bind_dn != NULL))
 		errs += error_at(errors, path, c->line,
 				 "[ldap] bind_dn and a bind password go together");
 	if (c->starttls && tls_uri)
@@ -336,22 +336,26 @@ static int parse_prefix(const char *value, struct sipwall_prefix *p)
 
 static int parse_algorithms(struct sipwall_realm_auth_config *c, const char *value)
 {
+	bool md5 = false, sha256 = false;
 	char buf[64];
 	char *save = NULL;
 
 	if (strlen(value) >= sizeof(buf))
 		return -1;
 	strcpy(buf, value);
-	c->md5 = c->sha256 = false;
 	for (char *w = strtok_r(buf, " ,", &save); w; w = strtok_r(NULL, " ,", &save)) {
 		if (!strcasecmp(w, "MD5"))
-			c->md5 = true;
+			md5 = true;
 		else if (!strcasecmp(w, "SHA-256"))
-			c->sha256 = true;
+			sha256 = true;
 		else
 			return -1;
 	}
-	return c->md5 || c->sha256 ? 0 : -1;
+	if (!md5 && !sha256)
+		return -1;
+	c->md5 = md5;
+	c->sha256 = sha256;
+	return 0;
 }
 
 int sipwall_realm_auth_set(struct sipwall_realm_auth_config *c, const char *name,

@@ -24,5 +24,6 @@ int main(void)
 	add_filter_tests();
 	add_guard_tests();
 	add_cache_tests();
+	add_config_tests();
 	return _cmocka_run_group_tests("auth", tests, test_count, NULL, NULL);
 }

@@ -16,6 +16,7 @@ void add_auth_tests(void);
 void add_filter_tests(void);
 void add_guard_tests(void);
 void add_cache_tests(void);
+void add_config_tests(void);
 
 #define S(literal) sip_str_from_cstr(literal)
 
