@@ -77,8 +77,6 @@ static struct {
 	uint64_t next_id;
 } conns;
 
-struct sipwall_stats sipwall_stats;
-
 int sipwall_conn_init(void)
 {
 	conns.next_id = 1;

@@ -114,6 +114,19 @@ static void stamp_via(struct sip_msg *m, struct sipwall_peer *reply)
 		sip_msg_header_set(m, (unsigned int)top, value);
 }
 
+/* The header table (not the parsed fields: a failing parser may have half-set them). */
+static bool answerable(const struct sip_msg *m)
+{
+	static const enum sip_hdr_id needed[] = {
+		SIP_HDR_VIA, SIP_HDR_FROM, SIP_HDR_TO, SIP_HDR_CALL_ID, SIP_HDR_CSEQ,
+	};
+
+	for (size_t i = 0; i < sizeof(needed) / sizeof(needed[0]); i++)
+		if (sip_msg_find(m, needed[i], 0) < 0)
+			return false;
+	return true;
+}
+
 void sipwall_core_receive(const struct sipwall_peer *from, char *buf, size_t len)
 {
 	struct sipwall_peer reply = *from;
@@ -133,8 +146,12 @@ void sipwall_core_receive(const struct sipwall_peer *from, char *buf, size_t len
 		sipwall_stats.rx_bad_requests++;
 		log_info("realm %s: bad request from %s:%s: %u %s", from->realm->name,
 			 sipwall_proto_name(from->proto), where, rx.error_status, rx.error_reason);
-		/* answerable only if the request line and a Via made it through */
-		if (rx.is_request && rx.via_count) {
+		/*
+		 * Answerable only if what a response must copy (Via, From, To,
+		 * Call-ID, CSeq) was read before the fault; otherwise an answer
+		 * would itself be malformed, and the request is only counted.
+		 */
+		if (rx.is_request && answerable(&rx)) {
 			stamp_via(&rx, &reply);
 			sipwall_reply_stateless(&rx, &reply, rx.error_status, rx.error_reason);
 		}

@@ -18,7 +18,6 @@
 
 /* --- the fake transport: every message sent is kept here --- */
 
-struct sipwall_stats sipwall_stats;
 static char sent[64][2048];
 static unsigned int sent_count;
 
