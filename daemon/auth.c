@@ -143,10 +143,16 @@ static int parse_nc(struct sip_str nc, uint32_t *out)
 	return *out ? 0 : -1;
 }
 
-static enum sipwall_auth_result malformed(struct sipwall_auth_pending *p, const char *why)
+static enum sipwall_auth_result refuse(struct sipwall_auth_pending *p,
+				       enum sipwall_auth_result result, const char *why)
 {
 	p->why = why;
-	return SIPWALL_AUTH_MALFORMED;
+	return result;
+}
+
+static enum sipwall_auth_result malformed(struct sipwall_auth_pending *p, const char *why)
+{
+	return refuse(p, SIPWALL_AUTH_MALFORMED, why);
 }
 
 /*
@@ -209,13 +215,13 @@ enum sipwall_auth_result sipwall_auth_check(struct sipwall_auth *auth,
 	if (!sip_str_is_set(c->algorithm))
 		p->alg = SIPWALL_DIGEST_MD5;	/* RFC 7616 §3.4: absent means MD5 */
 	else if (sipwall_digest_alg_parse(c->algorithm, &p->alg))
-		return p->why = "Algorithm not offered", SIPWALL_AUTH_BAD_ALGORITHM;
+		return refuse(p, SIPWALL_AUTH_BAD_ALGORITHM, "Algorithm not offered");
 	if (!auth->offer[p->alg])
-		return p->why = "Algorithm not offered", SIPWALL_AUTH_BAD_ALGORITHM;
+		return refuse(p, SIPWALL_AUTH_BAD_ALGORITHM, "Algorithm not offered");
 	if (!hex_decode(c->response, response, sipwall_digest_len(p->alg)))
 		return malformed(p, "Bad response digest");
 	if (!uri_matches(c->uri, req->request_uri))
-		return p->why = "Digest uri is not the Request-URI", SIPWALL_AUTH_WRONG_URI;
+		return refuse(p, SIPWALL_AUTH_WRONG_URI, "Digest uri is not the Request-URI");
 	if (req->method.len >= sizeof(p->method))
 		return malformed(p, "Method too long");
 	memcpy(p->method, req->method.p, req->method.len);

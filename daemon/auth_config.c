@@ -145,14 +145,16 @@ int sipwall_ldap_config_set(struct sipwall_ldap_config *c, const char *name, con
 	} else if (!strcmp(name, "attribute")) {
 		bad = set_string(&c->attribute, value);
 	} else if (!strcmp(name, "credential")) {
-		if (!strcmp(value, "cleartext"))
+		if (!strcmp(value, "cleartext")) {
 			c->form = SIPWALL_LDAP_CLEARTEXT;
-		else if (!strcmp(value, "ha1-md5"))
+		} else if (!strcmp(value, "ha1-md5")) {
 			c->form = SIPWALL_LDAP_HA1_MD5;
-		else if (!strcmp(value, "ha1-sha256"))
+		} else if (!strcmp(value, "ha1-sha256")) {
 			c->form = SIPWALL_LDAP_HA1_SHA256;
-		else
-			bad = (*why = "expected cleartext, ha1-md5 or ha1-sha256", -1);
+		} else {
+			*why = "expected cleartext, ha1-md5 or ha1-sha256";
+			return -1;
+		}
 	} else if (!strcmp(name, "starttls")) {
 		bad = parse_bool(value, &c->starttls);
 	} else if (!strcmp(name, "ca_file")) {
@@ -365,33 +367,41 @@ int sipwall_realm_auth_set(struct sipwall_realm_auth_config *c, const char *name
 
 	*why = "invalid value";
 	if (!strcmp(name, "")) {
-		if (!strcmp(value, "none"))
+		if (!strcmp(value, "none")) {
 			c->mode = SIPWALL_REALM_AUTH_NONE;
-		else if (!strcmp(value, "digest"))
+		} else if (!strcmp(value, "digest")) {
 			c->mode = SIPWALL_REALM_AUTH_DIGEST;
-		else if (!strcmp(value, "trusted"))
+		} else if (!strcmp(value, "trusted")) {
 			c->mode = SIPWALL_REALM_AUTH_TRUSTED;
-		else
-			bad = (*why = "expected none, digest or trusted", -1);
+		} else {
+			*why = "expected none, digest or trusted";
+			return -1;
+		}
 	} else if (!strcmp(name, "realm")) {
-		if (!*value || strpbrk(value, "\"\\") || strlen(value) > 255)
-			bad = (*why = "expected a domain name without quotes or backslashes", -1);
-		else
-			bad = set_string(&c->digest_realm, value);
+		if (!*value || strpbrk(value, "\"\\") || strlen(value) > 255) {
+			*why = "expected a domain name without quotes or backslashes";
+			return -1;
+		}
+		bad = set_string(&c->digest_realm, value);
 	} else if (!strcmp(name, "algorithms")) {
-		if (parse_algorithms(c, value))
-			bad = (*why = "expected SHA-256 and/or MD5", -1);
+		if (parse_algorithms(c, value)) {
+			*why = "expected SHA-256 and/or MD5";
+			return -1;
+		}
 	} else if (!strcmp(name, "nonce_lifetime")) {
 		bad = parse_uint(value, 5, 86400, &c->nonce_lifetime_s);
 	} else if (!strcmp(name, "nonce_slots")) {
 		bad = parse_uint(value, 8, 16777216, &c->nonce_slots);
 	} else if (!strcmp(name, "trusted")) {
-		if (c->trusted_count == SIPWALL_AUTH_MAX_TRUSTED)
-			bad = (*why = "too many auth_trusted lines (at most 16)", -1);
-		else if (parse_prefix(value, &c->trusted[c->trusted_count]))
-			bad = (*why = "expected ADDRESS[/PREFIX]", -1);
-		else
-			c->trusted_count++;
+		if (c->trusted_count == SIPWALL_AUTH_MAX_TRUSTED) {
+			*why = "too many auth_trusted lines (at most 16)";
+			return -1;
+		}
+		if (parse_prefix(value, &c->trusted[c->trusted_count])) {
+			*why = "expected ADDRESS[/PREFIX]";
+			return -1;
+		}
+		c->trusted_count++;
 	} else if (!strcmp(name, "trusted_require_cert")) {
 		bad = parse_bool(value, &c->trusted_require_cert);
 	} else if (!strcmp(name, "lockout_user_failures")) {

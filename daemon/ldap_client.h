@@ -54,7 +54,11 @@ struct sipwall_ldap_stats {
 
 /* Starts connecting at once. cfg is copied. NULL if out of memory. */
 struct sipwall_ldap *sipwall_ldap_create(const struct sipwall_ldap_config *cfg);
-/* Lookups still pending are answered UNAVAILABLE first. */
+/*
+ * Lookups still pending are answered UNAVAILABLE, at the end of the loop
+ * iteration (or in sipwall_loop_uninit()): keep what their callbacks use
+ * until then.
+ */
 void sipwall_ldap_destroy(struct sipwall_ldap *ldap);
 
 enum sipwall_ldap_flags {

@@ -255,12 +255,17 @@ int main(int argc, char **argv)
 	}
 	status = 0;
 	sipwall_ldap_destroy(ldap);
+	/* lookups that destroy ended are delivered here, while authn still exists */
+	sipwall_loop_uninit();
+	sipwall_guard_uninit(&authn.guard);
+	sipwall_auth_uninit(&authn.auth);
+	goto out_cfg;
+
 out_guard:
 	sipwall_guard_uninit(&authn.guard);
 out_auth:
 	sipwall_auth_uninit(&authn.auth);
 out_loop:
-	/* runs the deliveries of lookups that destroy ended */
 	sipwall_loop_uninit();
 out_cfg:
 	sipwall_ldap_config_free(&cfg);
