@@ -77,11 +77,36 @@ static struct mnl_socket *sock_open(void)
 	return s;
 }
 
+static uint32_t events_group;	/* id of SIPWALL_GENL_MCGRP_EVENTS, 0 if none */
+
+static void parse_mcgrps(const struct nlattr *grps)
+{
+	const struct nlattr *g, *a;
+
+	mnl_attr_for_each_nested(g, grps) {
+		const char *name = NULL;
+		uint32_t id = 0;
+
+		mnl_attr_for_each_nested(a, g) {
+			if (mnl_attr_get_type(a) == CTRL_ATTR_MCAST_GRP_NAME &&
+			    mnl_attr_validate(a, MNL_TYPE_NUL_STRING) == 0)
+				name = mnl_attr_get_str(a);
+			else if (mnl_attr_get_type(a) == CTRL_ATTR_MCAST_GRP_ID &&
+				 mnl_attr_validate(a, MNL_TYPE_U32) == 0)
+				id = mnl_attr_get_u32(a);
+		}
+		if (name && !strcmp(name, SIPWALL_GENL_MCGRP_EVENTS))
+			events_group = id;
+	}
+}
+
 static int family_attr_cb(const struct nlattr *a, void *data)
 {
 	if (mnl_attr_get_type(a) == CTRL_ATTR_FAMILY_ID &&
 	    mnl_attr_validate(a, MNL_TYPE_U16) == 0)
 		*(uint16_t *)data = mnl_attr_get_u16(a);
+	else if (mnl_attr_get_type(a) == CTRL_ATTR_MCAST_GROUPS)
+		parse_mcgrps(a);
 	return MNL_CB_OK;
 }
 
@@ -851,6 +876,25 @@ static const char *rand_addr(int v6, int peer)
 	return a[v6][peer];
 }
 
+/* SRTP parameters: mostly a real suite with key and salt of usual lengths. */
+static void rand_srtp(struct nlmsghdr *nlh, uint16_t type)
+{
+	static const size_t keys[] = { 16, 32, 24, 0, 15, 17 };
+	static const size_t salts[] = { 14, 12, 0, 13, 15 };
+	struct nlattr *n = mnl_attr_nest_start(nlh, type);
+	uint8_t key[SIPWALL_SRTP_MASTER_KEY_MAX];
+	size_t i;
+
+	for (i = 0; i < sizeof(key); i++)
+		key[i] = (uint8_t)rnd();
+	mnl_attr_put_u32(nlh, SIPWALL_SRTP_A_SUITE, rn(SIPWALL_SRTP_SUITE_MAX + 2));
+	if (rn(8))
+		mnl_attr_put(nlh, SIPWALL_SRTP_A_MASTER_KEY, keys[rn(rn(3) ? 2 : 6)], key);
+	if (rn(8))
+		mnl_attr_put(nlh, SIPWALL_SRTP_A_MASTER_SALT, salts[rn(rn(3) ? 2 : 5)], key);
+	mnl_attr_nest_end(nlh, n);
+}
+
 /* A well-formed request built from a few random choices, to reach deep code. */
 static struct nlmsghdr *rand_valid(void)
 {
@@ -878,6 +922,10 @@ static struct nlmsghdr *rand_valid(void)
 			mnl_attr_put_u8(nlh, SIPWALL_FLOW_A_DSCP, (uint8_t)rn(70));
 		if (rn(2))
 			mnl_attr_put_u32(nlh, SIPWALL_FLOW_A_TIMEOUT, rn(3));
+		if (rn(3) == 0)
+			rand_srtp(nlh, SIPWALL_FLOW_A_SRTP_IN);
+		if (rn(3) == 0)
+			rand_srtp(nlh, SIPWALL_FLOW_A_SRTP_OUT);
 		mnl_attr_nest_end(nlh, f);
 		return nlh;
 	case 3:
@@ -1007,6 +1055,17 @@ static int run_perm(int expect_eperm)
 	check_perm("STATS_GET", transact(req(SIPWALL_CMD_STATS_GET, 0)), expect_eperm);
 	check_perm("CONFIG_GET", transact(req(SIPWALL_CMD_CONFIG_GET, 0)), expect_eperm);
 	check_perm("CONFIG_SET", transact(config_msg(0, 0)), expect_eperm);
+	if (events_group) {
+		int r = mnl_socket_setsockopt(nl, NETLINK_ADD_MEMBERSHIP, &events_group,
+					      sizeof(events_group));
+
+		extack[0] = 0;
+		check_perm("join the \"" SIPWALL_GENL_MCGRP_EVENTS "\" multicast group",
+			   r ? -errno : 0, expect_eperm);
+	} else {
+		failures++;
+		printf("FAIL multicast group \"%s\" not found\n", SIPWALL_GENL_MCGRP_EVENTS);
+	}
 	printf("%s: %d passed, %d failed\n", expect_eperm ? "noadmin" : "userns", passes, failures);
 	return failures ? 1 : 0;
 }

@@ -183,6 +183,16 @@ check_eq "session 8 keeps its 2" "$(swctl -j flow list session 8 | jq length)" 2
 check_eq "nothing else went: flows $before -> $((before - 3))" "$(swctl -j flow list | jq length)" $((before - 3))
 check_eq "/proc stats flows matches flow list" "$(pstat $SWP flows)" "$(swctl -j flow list | jq length)"
 
+# sipwallctl stats and /proc/net/sipwall/stats tell the same (the table is
+# quiet now, so the two reads see the same counters).
+stats_json=$(swctl -j stats)
+mism=
+while read -r k v; do
+	j=$(jq -r --arg k "$k" '.[$k] // "missing"' <<<"$stats_json")
+	[[ "$j" == "$v" ]] || mism+="$k: /proc $v, sipwallctl -j $j; "
+done <"/proc/$SWP/net/sipwall/stats"
+check_eq "sipwallctl -j stats matches /proc/net/sipwall/stats" "$mism" "" "$stats_json"
+
 # No UDP checksum errors at the receivers.
 check_eq "callee: no UDP checksum errors (Udp InCsumErrors, Udp6 InCsumErrors)" \
 	"$(snmp "$CALLEE" Udp InCsumErrors)/$(snmp "$CALLEE" Udp6 InCsumErrors)" "0/0"

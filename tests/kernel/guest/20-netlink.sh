@@ -102,6 +102,16 @@ else
 	comment "sipwallctl said: $out"
 fi
 
+out=$(ip netns exec "$FZ" setpriv --reuid=65534 --regid=65534 --clear-groups \
+	"$SIPWALLCTL" monitor --timeout 2 2>&1)
+rc=$?
+if ((rc == 0)); then
+	fail "sipwallctl monitor as nobody fails" "exit 0: $out"
+else
+	check_eq "sipwallctl monitor as nobody fails with one line" "$(printf '%s\n' "$out" | wc -l)" 1 "$out"
+	comment "sipwallctl said: $out"
+fi
+
 # Root of a new user namespace owns its new network namespace: permitted
 # there (GENL_UNS_ADMIN_PERM), as the uapi header says.
 if setpriv --reuid=65534 --regid=65534 --clear-groups unshare -Urn true 2>/dev/null; then
