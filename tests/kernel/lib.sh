@@ -230,14 +230,14 @@ pstat() {
 # pflow PID IN KEY: a field of the flow whose "in" is IN, from
 # /proc/PID/net/sipwall/flows ("no-flow" if there is none).
 pflow() {
-	local line w i
+	local line w i j
 	while read -r line; do
 		read -ra w <<<"$line"
 		for ((i = 0; i < ${#w[@]} - 1; i += 2)); do
 			[[ ${w[i]} == in && ${w[i + 1]} == "$2" ]] || continue
-			for ((i = 0; i < ${#w[@]} - 1; i += 2)); do
-				if [[ ${w[i]} == "$3" ]]; then
-					echo "${w[i + 1]}"
+			for ((j = 0; j < ${#w[@]} - 1; j += 2)); do
+				if [[ ${w[j]} == "$3" ]]; then
+					echo "${w[j + 1]}"
 					return
 				fi
 			done
