@@ -14,7 +14,8 @@
 #include "log.h"
 #include "tls.h"
 
-static struct sipwall_realm *realms[SIPWALL_MAX_REALMS * 2];
+/* Realms removed by a reload stay (stale) until exit: see sipwall_realms_apply(). */
+static struct sipwall_realm *realms[SIPWALL_MAX_REALMS * 4];
 static unsigned int realm_count;
 static struct sipwall_listener *listeners;
 
@@ -92,6 +93,11 @@ static void realm_free(struct sipwall_realm *realm)
 	free(realm);
 }
 
+/*
+ * Returns 0; -1 if the TLS material of a realm does not load, in which
+ * case nothing was changed; 1 if the config was applied with errors (a
+ * listener that cannot bind, ...): realms then point into cfg.
+ */
 int sipwall_realms_apply(const struct sipwall_config *cfg)
 {
 	SSL_CTX *servers[SIPWALL_MAX_REALMS] = { 0 }, *clients[SIPWALL_MAX_REALMS] = { 0 };
@@ -117,6 +123,14 @@ int sipwall_realms_apply(const struct sipwall_config *cfg)
 		for (unsigned int j = 0; j < realm_count; j++)
 			if (!strcmp(realms[j]->name, rcfg->name))
 				realm = realms[j];
+		if (!realm && realm_count == sizeof(realms) / sizeof(realms[0])) {
+			log_error("realm %s: too many realms added and removed since start; restart sipwalld",
+				  rcfg->name);
+			SSL_CTX_free(servers[i]);
+			SSL_CTX_free(clients[i]);
+			rc = 1;
+			continue;
+		}
 		if (!realm) {
 			realm = calloc(1, sizeof(*realm));
 			if (!realm || !(realm->name = strdup(rcfg->name)) ||
@@ -126,7 +140,7 @@ int sipwall_realms_apply(const struct sipwall_config *cfg)
 				free(realm);
 				SSL_CTX_free(servers[i]);
 				SSL_CTX_free(clients[i]);
-				rc = -1;
+				rc = 1;
 				continue;
 			}
 			realms[realm_count++] = realm;
@@ -159,7 +173,7 @@ int sipwall_realms_apply(const struct sipwall_config *cfg)
 				if (!found) {
 					log_error("realm %s: cannot listen on %s:%s: %s", realm->name,
 						  sipwall_proto_name(ep->proto), where, strerror(errno));
-					rc = -1;
+					rc = 1;
 					continue;
 				}
 				found->next = listeners;
@@ -180,16 +194,22 @@ int sipwall_realms_apply(const struct sipwall_config *cfg)
 		*link = l->next;
 		sipwall_listener_close(l);
 	}
-	for (unsigned int i = 0; i < realm_count;) {
-		if (!realms[i]->stale) {
-			i++;
+	for (unsigned int i = 0; i < realm_count; i++) {
+		struct sipwall_realm *realm = realms[i];
+
+		if (!realm->stale || !realm->cfg)
 			continue;
-		}
-		log_info("realm %s: removed from the config, closing its connections",
-			 realms[i]->name);
-		sipwall_conn_close_realm(realms[i]);
-		realm_free(realms[i]);
-		realms[i] = realms[--realm_count];
+		log_info("realm %s: removed from the config, closing its connections", realm->name);
+		sipwall_conn_close_realm(realm);
+		/*
+		 * Kept, not freed: transactions may still point at it, and
+		 * sipwall_send() refuses stale realms. Its config is about to be
+		 * freed with the old file.
+		 */
+		realm->cfg = NULL;
+		SSL_CTX_free(realm->tls_server);
+		SSL_CTX_free(realm->tls_client);
+		realm->tls_server = realm->tls_client = NULL;
 	}
 	return rc;
 }

@@ -67,7 +67,11 @@ void sipwall_core_receive(const struct sipwall_peer *from, char *buf, size_t len
  */
 int sipwall_send(struct sipwall_peer *to, const void *data, size_t len);
 
-/* Realms and listeners from a config; on reload, reconciled in place. */
+/*
+ * Realms and listeners from a config; on reload, reconciled in place.
+ * Returns 0; -1 if some TLS material does not load (nothing changed); 1 if
+ * applied with errors (e.g. a listener could not bind).
+ */
 int sipwall_realms_apply(const struct sipwall_config *cfg);
 void sipwall_realms_uninit(void);
 struct sipwall_realm *sipwall_realm_find(const char *name);
