@@ -11,6 +11,8 @@
  *   lookup USER            found [md5] [sha256] | not-found | unavailable
  *   check USER PASSWORD    match | mismatch | not-found | unavailable
  *   auth USER PASSWORD ALG a whole digest round: the result's name
+ *   both USER1 USER2       two lookups at once, answers in the order they came:
+ *                          USER:found|not-found|unavailable USER:...
  *   stats                  lookups N hits N negative N queries N
  *   connected              yes | no
  *   wait MS                runs the loop for MS milliseconds: ok
@@ -87,6 +89,23 @@ static void on_lookup(void *ctx, enum sipwall_ldap_status status,
 	} else {
 		finish(status == SIPWALL_LDAP_NOT_FOUND ? "not-found" : "unavailable");
 	}
+}
+
+/* both: the two answers in arrival order */
+static char both_answer[sizeof(user) + sizeof(password) + 64];
+static unsigned int both_count;
+
+static void on_both(void *ctx, enum sipwall_ldap_status status,
+		    const struct sipwall_credential *cred)
+{
+	size_t n = strlen(both_answer);
+
+	(void)cred;
+	snprintf(both_answer + n, sizeof(both_answer) - n, "%s%s:%s", n ? " " : "",
+		 (const char *)ctx, status == SIPWALL_LDAP_FOUND ? "found" :
+		 status == SIPWALL_LDAP_NOT_FOUND ? "not-found" : "unavailable");
+	if (++both_count == 2)
+		finish(both_answer);
 }
 
 static void on_authn(void *ctx, enum sipwall_auth_result result, struct sip_str u,
@@ -173,6 +192,18 @@ static void on_start(struct sipwall_timer *t)
 	} else if (!strcmp(cmd, "check") && n >= 3) {
 		if (!sipwall_ldap_lookup(ldap, sip_str_from_cstr(user), sip_str_from_cstr(realm), 0,
 					 on_lookup, password))
+			finish("out-of-memory");
+	} else if (!strcmp(cmd, "both") && n >= 3) {
+		static char first[sizeof(user)], second[sizeof(password)];
+
+		snprintf(first, sizeof(first), "%s", user);
+		snprintf(second, sizeof(second), "%s", password);
+		both_answer[0] = '\0';
+		both_count = 0;
+		if (!sipwall_ldap_lookup(ldap, sip_str_from_cstr(first), sip_str_from_cstr(realm), 0,
+					 on_both, first) ||
+		    !sipwall_ldap_lookup(ldap, sip_str_from_cstr(second), sip_str_from_cstr(realm), 0,
+					 on_both, second))
 			finish("out-of-memory");
 	} else if (!strcmp(cmd, "auth") && n >= 4) {
 		run_auth();
