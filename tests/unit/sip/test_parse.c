@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "sip_lex.h"
 #include "tests.h"
 
 #define HEADERS \
@@ -82,6 +83,24 @@ static void test_contact_params(void **state)
 	assert_non_null(sip_contact_parse(SIP_STR("<sip:a@b>;expires=99999999999"), &c));
 	assert_null(sip_contact_parse(SIP_STR("*"), &c));
 	assert_true(c.star);
+}
+
+static void test_names_and_unquote(void **state)
+{
+	struct sip_name_addr na;
+	char display[32];
+
+	(void)state;
+	assert_string_equal(sip_method_name(SIP_METHOD_INVITE), "INVITE");
+	assert_null(sip_method_name(SIP_METHOD_OTHER));
+	assert_int_equal(sip_method_lookup(SIP_STR("invite")), SIP_METHOD_OTHER);
+	assert_string_equal(sip_hdr_name(SIP_HDR_CALL_ID), "Call-ID");
+	assert_null(sip_name_addr_parse(SIP_STR("\"J \\\"R\\\"\" <sip:j@h>"), &na));
+	assert_int_equal(sip_unquote(na.display, display, sizeof(display)), 5);
+	assert_string_equal(display, "J \"R\"");
+	/* truncation keeps the terminator */
+	assert_int_equal(sip_unquote(na.display, display, 3), 2);
+	assert_string_equal(display, "J ");
 }
 
 static void test_uri_forms(void **state)
@@ -234,6 +253,7 @@ void add_parse_tests(void)
 	add_test("comma lists split into values", test_lists_split, NULL);
 	add_test("contact parameters", test_contact_params, NULL);
 	add_test("uri forms", test_uri_forms, NULL);
+	add_test("method and header names, unquoting", test_names_and_unquote, NULL);
 	add_test("folded lines unfold in place", test_folding_unfolds_in_place, NULL);
 	add_test("bare LF line ends", test_bare_lf_line_ends, NULL);
 	add_test("status lines", test_status_line, NULL);

@@ -346,6 +346,44 @@ static void test_client_non_invite_timers(void **state)
 	assert_int_equal(sipwall_txn_count(), 0);
 }
 
+static void test_client_timer_f_and_detach(void **state)
+{
+	static const char options[] =
+		"OPTIONS sip:b@h SIP/2.0\r\nVia: SIP/2.0/UDP 127.0.0.1:5080;branch=z9hG4bKf%d\r\n"
+		DIALOG "CSeq: 3 OPTIONS\r\nContent-Length: 0\r\n\r\n";
+	char text[512];
+	struct sipwall_txn *kept, *dropped;
+	int marker = 1;
+
+	(void)state;
+	snprintf(text, sizeof(text), options, 1);
+	kept = sipwall_txn_send_request(&udp_peer, text, strlen(text), on_response, NULL);
+	snprintf(text, sizeof(text), options, 2);
+	dropped = sipwall_txn_send_request(&udp_peer, text, strlen(text), on_response, NULL);
+	sipwall_txn_set_user(kept, &marker);
+	assert_ptr_equal(sipwall_txn_user(kept), &marker);
+	sipwall_txn_detach(dropped);
+	run_for(64 * T1 + 5 * T1);
+	/* timer F: 408 for the one still attached, silence for the detached one */
+	assert_int_equal(response_count, 1);
+	assert_int_equal(responses[0], 408);
+	assert_int_equal(sipwall_txn_count(), 0);
+}
+
+static void test_branch_and_tag(void **state)
+{
+	char branch[40], other[40], tag[24];
+
+	(void)state;
+	sipwall_txn_branch(branch);
+	sipwall_txn_branch(other);
+	sipwall_random_tag(tag);
+	assert_int_equal(strlen(branch), 7 + 32);
+	assert_memory_equal(branch, "z9hG4bK", 7);
+	assert_string_not_equal(branch, other);
+	assert_int_equal(strlen(tag), 16);
+}
+
 static void test_stray_response(void **state)
 {
 	static const char stray[] =
@@ -374,6 +412,8 @@ void add_txn_tests(void)
 		TXN_TEST("client INVITE: 1xx stops A, non-2xx is ACKed with the To tag", test_client_invite_non_2xx_acked),
 		TXN_TEST("client INVITE: CANCEL waits for a provisional", test_client_cancel_after_1xx),
 		TXN_TEST("client non-INVITE: timer E, final absorbed, timer K", test_client_non_invite_timers),
+		TXN_TEST("client non-INVITE: timer F reports 408; detached TUs hear nothing", test_client_timer_f_and_detach),
+		TXN_TEST("branches carry the magic cookie and differ", test_branch_and_tag),
 		TXN_TEST("stray responses are counted and dropped", test_stray_response),
 	};
 
