@@ -84,6 +84,23 @@ else
 fi
 comment "event: $(cat "$lib_tmp/mon")"
 
+# The idle scan may have stopped (no flow left with a timeout): a new flow
+# with one must start it again, and a flow that never saw a packet is idle
+# from its creation.
+e0=$(pstat $SWP flows_expired)
+check "flow add with timeout 1, never used" \
+	swctl flow add in 10.96.1.1:30220 learn out 10.96.2.1:30222 to 10.96.2.2:6220 timeout 1
+t0=$SECONDS
+while [[ $(pflow $SWP 10.96.1.1:30220 id) != no-flow ]] && ((SECONDS - t0 < 15)); do
+	sleep 0.2
+done
+if [[ $(pflow $SWP 10.96.1.1:30220 id) == no-flow ]]; then
+	pass "a never-used flow with timeout 1 is removed ($((SECONDS - t0)) s), the scan restarted"
+else
+	fail "a never-used flow with timeout 1 is removed" "still there after 15 s: $(flow_json 10.96.1.1:30220)"
+fi
+check_eq "flows_expired +1 again" "$(($(pstat $SWP flows_expired) - e0))" 1
+
 # No UDP checksum errors at the receivers.
 check_eq "callee: no UDP checksum errors (Udp InCsumErrors, Udp6 InCsumErrors)" \
 	"$(snmp "$CALLEE" Udp InCsumErrors)/$(snmp "$CALLEE" Udp6 InCsumErrors)" "0/0"
