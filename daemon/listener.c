@@ -80,7 +80,12 @@ struct sipwall_listener *sipwall_listener_open(struct sipwall_realm *realm,
 		    SOCK_CLOEXEC, 0);
 	if (fd < 0)
 		goto err_free;
-	setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+	/*
+	 * TCP: rebind over TIME_WAIT after a restart. Not UDP, where the same
+	 * option would let a second daemon share the port and split the traffic.
+	 */
+	if (!udp)
+		setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
 	if (ep->addr.ss_family == AF_INET6)
 		setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &one, sizeof(one));
 	if (bind(fd, (const struct sockaddr *)&ep->addr, ep->addr_len))
