@@ -170,22 +170,7 @@ unsigned int sipwall_flow_flush(struct sipwall_net *sn, const u64 *session)
 void sipwall_flow_stats_sum(const struct sipwall_flow *flow,
 			    u64 sum[__SIPWALL_FSTAT_MAX])
 {
-	int cpu, i;
-
-	memset(sum, 0, sizeof(u64) * __SIPWALL_FSTAT_MAX);
-	for_each_possible_cpu(cpu) {
-		const struct sipwall_flow_stats *s = per_cpu_ptr(flow->stats, cpu);
-		u64 v[__SIPWALL_FSTAT_MAX];
-		unsigned int start;
-
-		do {
-			start = u64_stats_fetch_begin(&s->syncp);
-			for (i = 0; i < __SIPWALL_FSTAT_MAX; i++)
-				v[i] = u64_stats_read(&s->count[i]);
-		} while (u64_stats_fetch_retry(&s->syncp, start));
-		for (i = 0; i < __SIPWALL_FSTAT_MAX; i++)
-			sum[i] += v[i];
-	}
+	sipwall_pcpu_sum(flow->stats, sum);
 }
 
 /*

@@ -17,22 +17,7 @@ unsigned int sipwall_net_id __read_mostly;
 
 void sipwall_stats_sum(struct sipwall_net *sn, u64 sum[__SIPWALL_STAT_MAX])
 {
-	int cpu, i;
-
-	memset(sum, 0, sizeof(u64) * __SIPWALL_STAT_MAX);
-	for_each_possible_cpu(cpu) {
-		const struct sipwall_stats *s = per_cpu_ptr(sn->stats, cpu);
-		u64 v[__SIPWALL_STAT_MAX];
-		unsigned int start;
-
-		do {
-			start = u64_stats_fetch_begin(&s->syncp);
-			for (i = 0; i < __SIPWALL_STAT_MAX; i++)
-				v[i] = u64_stats_read(&s->count[i]);
-		} while (u64_stats_fetch_retry(&s->syncp, start));
-		for (i = 0; i < __SIPWALL_STAT_MAX; i++)
-			sum[i] += v[i];
-	}
+	sipwall_pcpu_sum(sn->stats, sum);
 	/* Configuration-path counters: plain reads, a snapshot is enough. */
 	sum[SIPWALL_STAT_FLOWS] = READ_ONCE(sn->nflows);
 	sum[SIPWALL_STAT_FLOWS_CREATED] = READ_ONCE(sn->flows_created);

@@ -61,4 +61,29 @@ static inline void sipwall_stats_add(struct sipwall_net *sn, int stat, u64 n)
 
 void sipwall_stats_sum(struct sipwall_net *sn, u64 sum[__SIPWALL_STAT_MAX]);
 
+/*
+ * Adds up per-CPU counters: @pcpu points to a struct with u64_stats_t
+ * count[] and a syncp, as sipwall_stats and sipwall_flow_stats have; @sum
+ * has ARRAY_SIZE(count) entries.
+ */
+#define sipwall_pcpu_sum(pcpu, sum) do {					\
+	const unsigned int __n = ARRAY_SIZE((pcpu)->count);			\
+	unsigned int __i, __start;						\
+	int __cpu;								\
+										\
+	memset(sum, 0, sizeof(u64) * __n);					\
+	for_each_possible_cpu(__cpu) {						\
+		const typeof(*(pcpu)) *__s = per_cpu_ptr(pcpu, __cpu);		\
+		u64 __v[ARRAY_SIZE((pcpu)->count)];				\
+										\
+		do {								\
+			__start = u64_stats_fetch_begin(&__s->syncp);		\
+			for (__i = 0; __i < __n; __i++)				\
+				__v[__i] = u64_stats_read(&__s->count[__i]);	\
+		} while (u64_stats_fetch_retry(&__s->syncp, __start));		\
+		for (__i = 0; __i < __n; __i++)					\
+			(sum)[__i] += __v[__i];					\
+	}									\
+} while (0)
+
 #endif /* _SIPWALL_NETNS_H */
