@@ -17,6 +17,7 @@
 #include "hashtab.h"
 #include "ldap_client.h"
 #include "ldap_filter.h"
+#include "ldap_tls.h"
 #include "log.h"
 #include "loop.h"
 
@@ -27,6 +28,7 @@
 enum conn_state {
 	ST_DOWN,	/* no connection: waiting to connect, or backing off */
 	ST_CONNECTING,	/* non-blocking connect() in progress */
+	ST_TLS,		/* TLS handshake in progress (LDAPS, or after StartTLS) */
 	ST_STARTTLS,	/* StartTLS request sent */
 	ST_BINDING,	/* simple bind sent */
 	ST_READY,
@@ -56,6 +58,9 @@ struct sipwall_ldap {
 	enum conn_state state;
 	bool backing_off;		/* every server failed: fail fast until the timer */
 	LDAP *ld;			/* owns the socket once set */
+	SSL_CTX *tls_ctx;		/* for ldaps:// and StartTLS */
+	SSL *ssl;			/* handshake in progress; then libldap's */
+	char *host;			/* of the uri connected to: TLS checks it */
 	struct sipwall_io io;
 	unsigned int uri_index;
 	unsigned int backoff_ms;
@@ -256,6 +261,10 @@ static void close_conn(struct sipwall_ldap *l)
 		l->io.fd = -1;
 	}
 	l->ld = NULL;
+	SSL_free(l->ssl);
+	l->ssl = NULL;
+	free(l->host);
+	l->host = NULL;
 	l->state = ST_DOWN;
 	sipwall_timer_stop(&l->conn_timer);
 	sipwall_timer_stop(&l->drain_timer);
@@ -295,11 +304,17 @@ static int open_socket(struct sipwall_ldap *l, const char *uri)
 		goto out;
 	if (connect(fd, res->ai_addr, res->ai_addrlen) && errno != EINPROGRESS)
 		goto out_fd;
-	if (sipwall_io_add(&l->io, fd, EPOLLOUT, on_io))
+	l->host = strdup(lud->lud_host);
+	if (!l->host)
 		goto out_fd;
+	if (sipwall_io_add(&l->io, fd, EPOLLOUT, on_io))
+		goto out_host;
 	rc = 0;
 	goto out;
 
+out_host:
+	free(l->host);
+	l->host = NULL;
 out_fd:
 	log_debug("ldap: connect to %s: %s", uri, strerror(errno));
 	close(fd);
@@ -358,30 +373,6 @@ static void ready(struct sipwall_ldap *l)
 	send_waiting(l);
 }
 
-static int set_nonblocking(struct sipwall_ldap *l)
-{
-	int flags = fcntl(l->io.fd, F_GETFL);
-
-	/* libldap leaves the socket blocking after a TLS handshake */
-	return flags < 0 ? -1 : fcntl(l->io.fd, F_SETFL, flags | O_NONBLOCK);
-}
-
-static int install_tls(struct sipwall_ldap *l)
-{
-	int rc = ldap_install_tls(l->ld);
-
-	if (rc != LDAP_SUCCESS) {
-		char *diag = NULL;
-
-		ldap_get_option(l->ld, LDAP_OPT_DIAGNOSTIC_MESSAGE, &diag);
-		log_warn("ldap: TLS with %s failed: %s%s%s", uri_now(l), ldap_err2string(rc),
-			 diag ? ": " : "", diag ? diag : "");
-		ldap_memfree(diag);
-		return -1;
-	}
-	return set_nonblocking(l);
-}
-
 static int begin_bind(struct sipwall_ldap *l)
 {
 	struct berval cred;
@@ -403,47 +394,65 @@ static int begin_bind(struct sipwall_ldap *l)
 	return 0;
 }
 
-static int set_tls_options(struct sipwall_ldap *l)
+/* Hands the connected socket to libldap. */
+static int open_ldap(struct sipwall_ldap *l)
 {
-	int demand = LDAP_OPT_X_TLS_DEMAND, min = LDAP_OPT_X_TLS_PROTOCOL_TLS1_2, client = 0;
+	int version = LDAP_VERSION3;
 
-	if (ldap_set_option(l->ld, LDAP_OPT_X_TLS_REQUIRE_CERT, &demand) ||
-	    ldap_set_option(l->ld, LDAP_OPT_X_TLS_PROTOCOL_MIN, &min))
-		return -1;
-	if (l->cfg.ca_file && ldap_set_option(l->ld, LDAP_OPT_X_TLS_CACERTFILE, l->cfg.ca_file))
-		return -1;
-	/* the options above take effect in a new context */
-	return ldap_set_option(l->ld, LDAP_OPT_X_TLS_NEWCTX, &client) ? -1 : 0;
-}
-
-/* The TCP connection is up: hand it to libldap, then TLS and bind. */
-static int start_session(struct sipwall_ldap *l)
-{
-	const char *uri = uri_now(l);
-	bool ldaps = !strncmp(uri, "ldaps://", 8);
-	struct timeval net = { .tv_sec = l->cfg.network_timeout_ms / 1000,
-			       .tv_usec = (l->cfg.network_timeout_ms % 1000) * 1000 };
-	int version = LDAP_VERSION3, rc;
-
-	rc = ldap_init_fd(l->io.fd, LDAP_PROTO_TCP, uri, &l->ld);
-	if (rc != LDAP_SUCCESS) {
+	if (ldap_init_fd(l->io.fd, LDAP_PROTO_TCP, uri_now(l), &l->ld) != LDAP_SUCCESS) {
 		l->ld = NULL;
 		return -1;
 	}
 	/* chasing a referral would connect synchronously, elsewhere */
 	if (ldap_set_option(l->ld, LDAP_OPT_PROTOCOL_VERSION, &version) ||
-	    ldap_set_option(l->ld, LDAP_OPT_REFERRALS, LDAP_OPT_OFF) ||
-	    ldap_set_option(l->ld, LDAP_OPT_NETWORK_TIMEOUT, &net))
+	    ldap_set_option(l->ld, LDAP_OPT_REFERRALS, LDAP_OPT_OFF))
 		return -1;
-	if ((ldaps || l->cfg.starttls) && set_tls_options(l))
+	return 0;
+}
+
+/* Drives the handshake on the loop; at its end, TLS goes under libldap. */
+static int continue_tls(struct sipwall_ldap *l)
+{
+	uint32_t events = EPOLLIN;
+	char why[160];
+	int rc = sipwall_ldap_tls_step(l->ssl, &events, why, sizeof(why));
+
+	if (rc < 0) {
+		log_warn("ldap: TLS with %s failed: %s", uri_now(l), why);
 		return -1;
-	if (ldaps && install_tls(l))
+	}
+	if (!rc)
+		return sipwall_io_modify(&l->io, events);
+	if (!l->ld && open_ldap(l))
 		return -1;
+	if (sipwall_ldap_tls_install(l->ld, l->ssl))
+		return -1;
+	/* the socket buffer frees it now */
+	l->ssl = NULL;
+	log_debug("ldap: TLS with %s established", uri_now(l));
 	if (sipwall_io_modify(&l->io, EPOLLIN))
 		return -1;
+	return begin_bind(l);
+}
+
+static int begin_tls(struct sipwall_ldap *l)
+{
+	l->ssl = sipwall_ldap_tls_new(l->tls_ctx, l->io.fd, l->host);
+	if (!l->ssl)
+		return -1;
+	l->state = ST_TLS;
+	return continue_tls(l);
+}
+
+/* The TCP connection is up: TLS (LDAPS), or libldap and StartTLS or bind. */
+static int start_session(struct sipwall_ldap *l)
+{
+	if (!strncmp(uri_now(l), "ldaps://", 8))
+		return begin_tls(l);
+	if (open_ldap(l) || sipwall_io_modify(&l->io, EPOLLIN))
+		return -1;
 	if (l->cfg.starttls) {
-		rc = ldap_start_tls(l->ld, NULL, NULL, &l->op_msgid);
-		if (rc != LDAP_SUCCESS)
+		if (ldap_start_tls(l->ld, NULL, NULL, &l->op_msgid) != LDAP_SUCCESS)
 			return -1;
 		l->state = ST_STARTTLS;
 		return 0;
@@ -546,9 +555,9 @@ static int take_message(struct sipwall_ldap *l, LDAPMessage *msg, int type)
 	struct sipwall_ldap_req *req;
 
 	if (l->state == ST_STARTTLS && msgid == l->op_msgid) {
-		if (op_result(l, msg, "StartTLS") || install_tls(l))
+		if (op_result(l, msg, "StartTLS"))
 			return -1;
-		return begin_bind(l);
+		return begin_tls(l);
 	}
 	if (l->state == ST_BINDING && msgid == l->op_msgid) {
 		if (op_result(l, msg, "bind"))
@@ -611,6 +620,11 @@ static void on_io(struct sipwall_io *io, uint32_t events)
 	socklen_t peer_len = sizeof(peer);
 
 	(void)events;
+	if (l->state == ST_TLS) {
+		if (continue_tls(l))
+			conn_failed(l);
+		return;
+	}
 	if (l->state != ST_CONNECTING) {
 		if (l->ld)
 			read_results(l);
@@ -632,6 +646,15 @@ static void on_io(struct sipwall_io *io, uint32_t events)
 
 /* ---- the API ---- */
 
+static bool needs_tls(const struct sipwall_ldap_config *cfg)
+{
+	bool tls = cfg->starttls;
+
+	for (unsigned int i = 0; i < cfg->uri_count; i++)
+		tls |= !strncmp(cfg->uris[i], "ldaps://", 8);
+	return tls;
+}
+
 struct sipwall_ldap *sipwall_ldap_create(const struct sipwall_ldap_config *cfg)
 {
 	struct sipwall_ldap *l = calloc(1, sizeof(*l));
@@ -646,6 +669,14 @@ struct sipwall_ldap *sipwall_ldap_create(const struct sipwall_ldap_config *cfg)
 		goto err_sent;
 	if (sipwall_lru_init(&l->negative, cfg->negative_cache_size, 1))
 		goto err_positive;
+	if (needs_tls(&l->cfg)) {
+		l->tls_ctx = sipwall_ldap_tls_ctx_create(l->cfg.ca_file);
+		if (!l->tls_ctx) {
+			log_error("ldap: cannot set up TLS (ca_file %s)",
+				  l->cfg.ca_file ? l->cfg.ca_file : "of the system");
+			goto err_negative;
+		}
+	}
 	l->attrs[0] = l->cfg.attribute;
 	l->io.fd = -1;
 	l->waiting.prev = l->waiting.next = &l->waiting;
@@ -655,6 +686,8 @@ struct sipwall_ldap *sipwall_ldap_create(const struct sipwall_ldap_config *cfg)
 	connect_next(l);
 	return l;
 
+err_negative:
+	sipwall_lru_uninit(&l->negative);
 err_positive:
 	sipwall_lru_uninit(&l->positive);
 err_sent:
@@ -674,6 +707,7 @@ void sipwall_ldap_destroy(struct sipwall_ldap *l)
 	close_conn(l);
 	fail_waiting(l);
 	sipwall_timer_stop(&l->conn_timer);
+	SSL_CTX_free(l->tls_ctx);
 	sipwall_lru_uninit(&l->negative);
 	sipwall_lru_uninit(&l->positive);
 	sipwall_htab_uninit(&l->sent);

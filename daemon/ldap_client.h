@@ -13,9 +13,9 @@
  * with Retry-After and never lets the request through, nor says the
  * password was wrong).
  *
- * Blocking that remains: a host name in a uri is resolved with
- * getaddrinfo() (use addresses or /etc/hosts names), and the TLS handshake
- * of LDAPS and StartTLS runs inside libldap bounded by network_timeout.
+ * TLS (ldaps://, StartTLS) is ours too (ldap_tls.c): libldap 2.5 would run
+ * the handshake in a blocking poll(). What still blocks: a host name in a
+ * uri is resolved with getaddrinfo() (use addresses or /etc/hosts names).
  */
 #ifndef SIPWALL_LDAP_CLIENT_H
 #define SIPWALL_LDAP_CLIENT_H
