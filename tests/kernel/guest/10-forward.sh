@@ -145,15 +145,18 @@ fi
 check "flow add for delete-under-traffic" \
 	swctl flow add in 10.91.1.1:30300 from 10.91.1.2:5300 out 10.91.2.1:30300 to 10.91.2.2:6300
 nf0=$(pstat $SWP drop_no_flow)
-if sink_start d "$CALLEE" -t 4 10.91.2.2:6300; then
-	ip netns exec "$CALLER" "$RTPSEND" -n 2000 -r 1000 -t 5 10.91.1.2:5300 10.91.1.1:30300 \
+if sink_start d "$CALLEE" -t 60 10.91.2.2:6300; then
+	ip netns exec "$CALLER" "$RTPSEND" -n 30000 -r 1000 -t 30 10.91.1.2:5300 10.91.1.1:30300 \
 		>"$lib_tmp/sd" 2>&1 &
 	sd=$!
 	bg_track $sd
 	sleep 1
 	check "flow del while 1000 packets/s arrive" swctl flow del in 10.91.1.1:30300
+	sleep 1
+	kill -TERM $sd
 	wait $sd
-	sink_wait d
+	sleep 0.5
+	sink_stop d
 	got=$(kv d received)
 	nf=$(($(pstat $SWP drop_no_flow) - nf0))
 	sent=$(awk '$1 == "sent" { print $2 }' "$lib_tmp/sd")
@@ -182,6 +185,10 @@ check_eq "session 7 is empty" "$(swctl -j flow list session 7 | jq length)" 0
 check_eq "session 8 keeps its 2" "$(swctl -j flow list session 8 | jq length)" 2
 check_eq "nothing else went: flows $before -> $((before - 3))" "$(swctl -j flow list | jq length)" $((before - 3))
 check_eq "/proc stats flows matches flow list" "$(pstat $SWP flows)" "$(swctl -j flow list | jq length)"
+
+# Every namespace has its own table and counters: the caller's saw nothing.
+check_eq "the caller's namespace has no flows and forwarded nothing (per-netns state)" \
+	"$(ip netns exec "$CALLER" "$SIPWALLCTL" -j stats | jq -r '"\(.flows)/\(.fwd_packets)"')" "0/0"
 
 # sipwallctl stats and /proc/net/sipwall/stats tell the same (the table is
 # quiet now, so the two reads see the same counters).

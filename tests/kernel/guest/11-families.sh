@@ -51,6 +51,13 @@ check "flow add IPv6 -> IPv4" \
 relay "6->4" '[fd00:95:1::2]:5040' '[fd00:95:1::1]:30040' 10.95.2.2:6040 10.95.2.1:30042
 relay "6->4 RTCP" '[fd00:95:1::2]:5040' '[fd00:95:1::1]:30040' 10.95.2.2:6040 10.95.2.1:30042 rtcp 28
 
+check "flow add IPv6 learn -> IPv4" \
+	swctl flow add in '[fd00:95:1::1]:30044' learn out 10.95.2.1:30046 to 10.95.2.2:6044
+relay "6->4 learn: first source" '[fd00:95:1::2]:5044' '[fd00:95:1::1]:30044' 10.95.2.2:6044 10.95.2.1:30046
+check_eq "6->4 learn: latched source shown" "$(pflow $SWP '[fd00:95:1::1]:30044' latched)" '[fd00:95:1::2]:5044'
+nothing_arrives "6->4 learn: another source is dropped" "$CALLEE" 10.95.2.2:6044 -- \
+	"$CALLER" '[fd00:95:1::3]:5044' '[fd00:95:1::1]:30044'
+
 # DSCP: set by the flow, or the packet's own kept.
 check "flow add with dscp 46" \
 	swctl flow add in 10.95.1.1:30050 from 10.95.1.2:5050 out 10.95.2.1:30052 to 10.95.2.2:6050 dscp 46
