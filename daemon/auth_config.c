@@ -505,3 +505,15 @@ int sipwall_ldap_config_copy(struct sipwall_ldap_config *dst, const struct sipwa
 		sipwall_ldap_config_free(dst);
 	return bad ? -1 : 0;
 }
+
+bool sipwall_realm_auth_trusts(const struct sipwall_realm_auth_config *c,
+			       const struct sockaddr *source, bool cert_verified)
+{
+	bool in_prefix = !c->trusted_count;
+
+	if (c->mode != SIPWALL_REALM_AUTH_TRUSTED)
+		return false;
+	for (unsigned int i = 0; i < c->trusted_count && !in_prefix; i++)
+		in_prefix = sipwall_prefix_match(&c->trusted[i], source);
+	return in_prefix && (cert_verified || !c->trusted_require_cert);
+}

@@ -91,4 +91,12 @@ void sipwall_realm_auth_free(struct sipwall_realm_auth_config *c);
 
 bool sipwall_prefix_match(const struct sipwall_prefix *p, const struct sockaddr *addr);
 
+/*
+ * For auth = trusted: the source is in an auth_trusted prefix (when any is
+ * configured) and, with auth_trusted_require_cert, the request came over
+ * TLS with a client certificate that was verified.
+ */
+bool sipwall_realm_auth_trusts(const struct sipwall_realm_auth_config *c,
+			       const struct sockaddr *source, bool cert_verified);
+
 #endif

@@ -71,6 +71,7 @@ struct sipwall_ldap {
 	struct sipwall_htab sent;
 	unsigned int pending;
 	uint64_t last_rx_ms;
+	unsigned int generation;	/* of the connection: bumped when it closes */
 	struct sipwall_lru positive, negative;
 	struct sipwall_ldap_stats stats;
 	char *attrs[2];
@@ -261,6 +262,7 @@ static void close_conn(struct sipwall_ldap *l)
 		l->io.fd = -1;
 	}
 	l->ld = NULL;
+	l->generation++;
 	SSL_free(l->ssl);
 	l->ssl = NULL;
 	free(l->host);
@@ -578,6 +580,8 @@ static int take_message(struct sipwall_ldap *l, LDAPMessage *msg, int type)
 
 static void read_results(struct sipwall_ldap *l)
 {
+	unsigned int generation = l->generation;
+
 	for (int i = 0; i < READS_PER_EVENT; i++) {
 		struct timeval poll = { 0, 0 };
 		LDAPMessage *msg = NULL;
@@ -594,6 +598,9 @@ static void read_results(struct sipwall_ldap *l)
 		l->last_rx_ms = sipwall_now_ms();
 		failed = take_message(l, msg, type);
 		ldap_msgfree(msg);
+		/* a search that failed to go out may have ended the connection */
+		if (l->generation != generation)
+			return;
 		if (failed) {
 			conn_failed(l);
 			return;

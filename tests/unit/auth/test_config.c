@@ -128,6 +128,17 @@ static void realm_keys(void **state)
 	inet_pton(AF_INET6, "2001:db8:ffff::1", &a6.sin6_addr);
 	assert_true(sipwall_prefix_match(&r.trusted[1], (struct sockaddr *)&a6));
 	assert_false(sipwall_prefix_match(&r.trusted[0], (struct sockaddr *)&a6));
+	/* trusted: by prefix; with require_cert, by prefix and certificate */
+	assert_true(sipwall_realm_auth_trusts(&r, (struct sockaddr *)&a6, false));
+	assert_false(sipwall_realm_auth_trusts(&r, (struct sockaddr *)&a, true));
+	sipwall_realm_auth_set(&r, "trusted_require_cert", "yes", &why);
+	assert_false(sipwall_realm_auth_trusts(&r, (struct sockaddr *)&a6, false));
+	assert_true(sipwall_realm_auth_trusts(&r, (struct sockaddr *)&a6, true));
+	r.trusted_count = 0;
+	assert_true(sipwall_realm_auth_trusts(&r, (struct sockaddr *)&a, true));
+	assert_false(sipwall_realm_auth_trusts(&r, (struct sockaddr *)&a, false));
+	r.mode = SIPWALL_REALM_AUTH_DIGEST;
+	assert_false(sipwall_realm_auth_trusts(&r, (struct sockaddr *)&a, true));
 	assert_int_equal(sipwall_realm_auth_set(&r, "lockout_time", "0", &why), -1);
 	assert_int_equal(sipwall_realm_auth_set(&r, "lockout_user_failures", "0", &why), 0);
 	assert_int_equal(sipwall_realm_auth_set(&r, "bogus", "0", &why), -1);
