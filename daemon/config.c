@@ -370,26 +370,31 @@ static void check_whole(struct load_state *st)
 		error_at(st, st->line, "[sip] t2 (%u) must not be below t1 (%u)", cfg->t2_ms, cfg->t1_ms);
 	for (unsigned int i = 0; i < cfg->realm_count; i++) {
 		struct sipwall_realm_config *r = &cfg->realms[i];
-		bool has_tls = r->has_next_hop && r->next_hop.proto == SIPWALL_PROTO_TLS;
+		bool tls_client = r->has_next_hop && r->next_hop.proto == SIPWALL_PROTO_TLS;
+		bool tls_server = false;
+		int line = r->tls.line ? r->tls.line : r->line;
 
 		if (!r->listen_count)
 			error_at(st, r->line, "realm %s has no listen line", r->name);
 		for (unsigned int l = 0; l < r->listen_count; l++)
-			has_tls |= r->listen[l].proto == SIPWALL_PROTO_TLS;
-		if (has_tls) {
-			int line = r->tls.line ? r->tls.line : r->line;
-
+			tls_server |= r->listen[l].proto == SIPWALL_PROTO_TLS;
+		/* a certificate is needed to serve TLS; a TLS client may go without one */
+		if (tls_server || r->tls.certificate || r->tls.key) {
 			if (!readable(r->tls.certificate))
-				error_at(st, line, "realm %s uses TLS: tls_certificate %s is not readable",
+				error_at(st, line, "realm %s: tls_certificate %s is not readable",
 					 r->name, r->tls.certificate ? r->tls.certificate : "is missing and");
 			if (!readable(r->tls.key))
-				error_at(st, line, "realm %s uses TLS: tls_key %s is not readable",
+				error_at(st, line, "realm %s: tls_key %s is not readable",
 					 r->name, r->tls.key ? r->tls.key : "is missing and");
-			if (r->tls.ca && !readable(r->tls.ca))
-				error_at(st, line, "realm %s: tls_ca %s is not readable", r->name, r->tls.ca);
-			if (r->tls.verify_client != SIPWALL_TLS_VERIFY_NONE && !r->tls.ca)
-				error_at(st, line, "realm %s: tls_verify_client needs tls_ca", r->name);
 		}
+		if ((tls_server || tls_client) && r->tls.ca && !readable(r->tls.ca))
+			error_at(st, line, "realm %s: tls_ca %s is not readable", r->name, r->tls.ca);
+		if (tls_server && r->tls.verify_client != SIPWALL_TLS_VERIFY_NONE && !r->tls.ca)
+			error_at(st, line, "realm %s: tls_verify_client needs tls_ca", r->name);
+		/* verifying a next hop's chain without its name would accept any certificate the CA signed */
+		if (tls_client && r->tls.verify_server && !r->tls.server_name)
+			error_at(st, line, "realm %s: a TLS next_hop needs tls_server_name (or tls_verify_server = no)",
+				 r->name);
 		for (unsigned int j = 0; j < i; j++) {
 			struct sipwall_realm_config *o = &cfg->realms[j];
 

@@ -222,12 +222,12 @@ static void conn_close(struct conn *c, const char *why)
 	sipwall_loop_defer(&c->free_later, conn_free);
 }
 
-void sipwall_conn_close_realm(struct sipwall_realm *realm)
+void sipwall_conn_close_realm(struct sipwall_realm *realm, const char *why)
 {
 	for (struct conn *c = conns.all, *next; c; c = next) {
 		next = c->next;
 		if (c->realm == realm)
-			conn_close(c, "realm removed");
+			conn_close(c, why);
 	}
 }
 

@@ -47,15 +47,17 @@ static int check_tls(const struct sipwall_config *cfg, FILE *errors)
 
 	for (unsigned int i = 0; i < cfg->realm_count; i++) {
 		const struct sipwall_realm_config *r = &cfg->realms[i];
-		bool tls = r->has_next_hop && r->next_hop.proto == SIPWALL_PROTO_TLS;
+		bool connecting = r->has_next_hop && r->next_hop.proto == SIPWALL_PROTO_TLS;
+		bool serving = false;
 		char err[512];
 		SSL_CTX *ctx;
 
 		for (unsigned int l = 0; l < r->listen_count; l++)
-			tls |= r->listen[l].proto == SIPWALL_PROTO_TLS;
-		if (!tls)
+			serving |= r->listen[l].proto == SIPWALL_PROTO_TLS;
+		if (!serving && !connecting)
 			continue;
-		ctx = sipwall_tls_server_ctx(&r->tls, r->name, err, sizeof(err));
+		ctx = serving ? sipwall_tls_server_ctx(&r->tls, r->name, err, sizeof(err)) :
+				sipwall_tls_client_ctx(&r->tls, err, sizeof(err));
 		if (!ctx) {
 			fprintf(errors, "%s:%d: realm %s: %s\n", cfg->path,
 				r->tls.line ? r->tls.line : r->line, r->name, err);

@@ -50,28 +50,33 @@ static bool endpoint_equal(const struct sipwall_endpoint *a, const struct sipwal
 	       !memcmp(&a->addr, &b->addr, a->addr_len);
 }
 
-static bool realm_uses_tls(const struct sipwall_realm_config *rc)
+static bool serves_tls(const struct sipwall_realm_config *rc)
 {
-	if (rc->has_next_hop && rc->next_hop.proto == SIPWALL_PROTO_TLS)
-		return true;
 	for (unsigned int i = 0; i < rc->listen_count; i++)
 		if (rc->listen[i].proto == SIPWALL_PROTO_TLS)
 			return true;
 	return false;
 }
 
-/* Builds the new TLS contexts first, so a bad certificate changes nothing. */
+/*
+ * Builds the new TLS contexts first, so a bad certificate changes nothing:
+ * a server context for TLS listeners, a client context for a TLS next hop
+ * and for reaching TLS peers that have no open connection.
+ */
 static int prepare_tls(const struct sipwall_realm_config *rc, SSL_CTX **server,
 		       SSL_CTX **client)
 {
+	bool serving = serves_tls(rc);
 	char err[512];
 
 	*server = *client = NULL;
-	if (!realm_uses_tls(rc))
+	if (!serving && !(rc->has_next_hop && rc->next_hop.proto == SIPWALL_PROTO_TLS))
 		return 0;
-	*server = sipwall_tls_server_ctx(&rc->tls, rc->name, err, sizeof(err));
-	if (!*server)
-		goto fail;
+	if (serving) {
+		*server = sipwall_tls_server_ctx(&rc->tls, rc->name, err, sizeof(err));
+		if (!*server)
+			goto fail;
+	}
 	*client = sipwall_tls_client_ctx(&rc->tls, err, sizeof(err));
 	if (!*client) {
 		SSL_CTX_free(*server);
@@ -200,7 +205,7 @@ int sipwall_realms_apply(const struct sipwall_config *cfg)
 		if (!realm->stale || !realm->cfg)
 			continue;
 		log_info("realm %s: removed from the config, closing its connections", realm->name);
-		sipwall_conn_close_realm(realm);
+		sipwall_conn_close_realm(realm, "realm removed from the config");
 		/*
 		 * Kept, not freed: transactions may still point at it, and
 		 * sipwall_send() refuses stale realms. Its config is about to be
@@ -223,7 +228,7 @@ void sipwall_realms_uninit(void)
 		sipwall_listener_close(l);
 	}
 	for (unsigned int i = 0; i < realm_count; i++) {
-		sipwall_conn_close_realm(realms[i]);
+		sipwall_conn_close_realm(realms[i], "shutting down");
 		realm_free(realms[i]);
 	}
 	realm_count = 0;
