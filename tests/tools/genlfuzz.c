@@ -20,9 +20,9 @@
  *                            dumps a stable set of flows while another
  *                            process adds and deletes flows: each stable
  *                            flow must be listed exactly once per dump
- *   genlfuzz bulk N LOCAL-ADDR BASEPORT OUT-ADDR PEER-ADDR:PORT [SESSION]
+ *   genlfuzz bulk N LOCAL-ADDR BASEPORT OUT-ADDR PEER-ADDR:PORT [SESSION [TIMEOUT]]
  *                            adds N "learn" flows fast: LOCAL:BASEPORT+i,
- *                            out OUT:BASEPORT+i, to PEER
+ *                            out OUT:BASEPORT+i, to PEER (idle TIMEOUT s)
  *
  * Exit status: 0 all good, 1 a check failed, 2 usage or setup error.
  */
@@ -1085,7 +1085,8 @@ static void drop_privileges(uid_t uid)
 /* ------------------------------------------------------------------- bulk */
 
 static int run_bulk(unsigned long n, const char *local, unsigned long base,
-		    const char *out, const char *peer, unsigned long long session)
+		    const char *out, const char *peer, unsigned long long session,
+		    unsigned long timeout)
 {
 	struct endpoint pe;
 	char paddr[64];
@@ -1129,6 +1130,8 @@ static int run_bulk(unsigned long n, const char *local, unsigned long base,
 			put_ep(nlh, SIPWALL_FLOW_A_OUT_PEER, paddr, endpoint_port(&pe));
 			if (session)
 				mnl_attr_put_u64(nlh, SIPWALL_FLOW_A_SESSION, session);
+			if (timeout)
+				mnl_attr_put_u32(nlh, SIPWALL_FLOW_A_TIMEOUT, (uint32_t)timeout);
 			mnl_attr_nest_end(nlh, f);
 			if (!mnl_nlmsg_batch_next(b))
 				break;
@@ -1361,7 +1364,7 @@ static void usage(void)
 		"       genlfuzz noadmin [-u UID | -K]\n"
 		"       genlfuzz userns\n"
 		"       genlfuzz dumpcheck [-n STABLE] [-d DUMPS]\n"
-		"       genlfuzz bulk N LOCAL-ADDR BASEPORT OUT-ADDR PEER-ADDR:PORT [SESSION]\n");
+		"       genlfuzz bulk N LOCAL-ADDR BASEPORT OUT-ADDR PEER-ADDR:PORT [SESSION [TIMEOUT]]\n");
 	exit(2);
 }
 
@@ -1441,11 +1444,13 @@ int main(int argc, char **argv)
 	} else if (!strcmp(mode, "userns")) {
 		return run_perm(0);
 	} else if (!strcmp(mode, "bulk")) {
-		if (argc != 7 && argc != 8)
+		if (argc < 7 || argc > 9)
 			usage();
 		return run_bulk((unsigned long)parse_num("N", argv[2], 1, 65535), argv[3],
 				(unsigned long)parse_num("BASEPORT", argv[4], 1, 65535), argv[5], argv[6],
-				argc == 8 ? parse_num("SESSION", argv[7], 0, ~0ull) : 0);
+				argc >= 8 ? parse_num("SESSION", argv[7], 0, ~0ull) : 0,
+				argc >= 9 ? (unsigned long)parse_num("TIMEOUT", argv[8], 0,
+								     SIPWALL_TIMEOUT_MAX) : 0);
 	}
 	usage();
 	return 2;

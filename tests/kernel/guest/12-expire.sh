@@ -101,6 +101,31 @@ else
 fi
 check_eq "flows_expired +1 again" "$(($(pstat $SWP flows_expired) - e0))" 1
 
+# A mass expiry (a trunk that died): 1,000 flows with timeout 1 expire
+# together, and a monitor must get every event.
+rm -f "$lib_tmp/mon2"
+ip netns exec "$SW" "$SIPWALLCTL" monitor --count 1000 --timeout 20 --ready >"$lib_tmp/mon2" 2>&1 &
+mon2=$!
+bg_track $mon2
+for ((i = 0; i < 200; i++)); do
+	grep -q ready "$lib_tmp/mon2" 2>/dev/null && break
+	sleep 0.05
+done
+e0=$(pstat $SWP flows_expired)
+ip netns exec "$SW" "$GENLFUZZ" bulk 1000 10.96.1.1 40000 10.96.2.1 10.96.2.2:7000 11 1 \
+	>"$lib_tmp/bulk" 2>&1
+check_eq "1000 flows with timeout 1 added" "$(kv bulk added)" 1000 "$(cat "$lib_tmp/bulk")"
+t0=$SECONDS
+while [[ $(pstat $SWP flows_expired) -lt $((e0 + 1000)) ]] && ((SECONDS - t0 < 30)); do
+	sleep 0.5
+done
+check_eq "all 1000 expired (flows_expired +1000)" "$(($(pstat $SWP flows_expired) - e0))" 1000
+wait $mon2
+monrc=$?
+check_eq "sipwallctl monitor got all 1000 events (exit status, flow-expired lines)" \
+	"$monrc $(grep -c '^flow-expired .*session 11 ' "$lib_tmp/mon2")" "0 1000" \
+	"$(grep -v '^flow-expired' "$lib_tmp/mon2" | head -5)"
+
 # No UDP checksum errors at the receivers.
 check_eq "callee: no UDP checksum errors (Udp InCsumErrors, Udp6 InCsumErrors)" \
 	"$(snmp "$CALLEE" Udp InCsumErrors)/$(snmp "$CALLEE" Udp6 InCsumErrors)" "0/0"
