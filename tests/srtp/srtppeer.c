@@ -6,6 +6,7 @@
  *
  *   srtppeer send [options] SRC-ADDR:PORT DST-ADDR:PORT
  *   srtppeer recv [options] ADDR:PORT
+ *   srtppeer xfer RECV-OPTIONS ADDR:PORT -- SEND-OPTIONS SRC DST   both at once
  *   srtppeer keygen [-v] SUITE...       a random inline key per suite
  *   srtppeer keyinfo SUITE KEY          the key and salt in hex
  *
@@ -16,13 +17,16 @@
  * index. A receiver rebuilds the packet for the index it estimates (RFC 3711
  * Appendix A) and compares every byte. Bounded in count and in time.
  */
+#define _GNU_SOURCE
 #include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
 #include <netinet/in.h>
 #include <poll.h>
+#include <sched.h>
 #include <signal.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -374,10 +378,20 @@ static void rtp_build(uint8_t *b, size_t len, uint32_t ssrc, uint32_t idx)
 }
 
 /* RTCP SR number idx of len bytes (a multiple of 4): the bytes after the
- * 28-byte SR are profile-specific extension, inside its length. */
+ * 28-byte SR are profile-specific extension, inside its length; shorter
+ * (down to the 8-byte header) it is cut short, for malformed-packet tests. */
 static void rtcp_build(uint8_t *b, size_t len, uint32_t ssrc, uint32_t idx)
 {
+	uint8_t sr[RTCP_SR_LEN];
 	size_t i;
+
+	if (len < RTCP_SR_LEN) {
+		rtcp_build(sr, RTCP_SR_LEN, ssrc, idx);
+		memcpy(b, sr, len);
+		b[2] = (uint8_t)((len / 4 - 1) >> 8);
+		b[3] = (uint8_t)(len / 4 - 1);
+		return;
+	}
 
 	b[0] = 0x80;
 	b[1] = 200;
@@ -432,23 +446,90 @@ static srtp_t session_create(const struct suite *s, const uint8_t *key, uint32_t
 	return session;
 }
 
+/* ------------------------------------------------------------ sockets */
+
+/*
+ * A UDP socket bound to ep, created in the network namespace netns
+ * (/run/netns/NAME, as ip-netns names them) if one is given: one process can
+ * then be both the caller and the callee of a test, which saves the
+ * process creations that are slow under QEMU TCG.
+ */
+static int udp_socket(const struct endpoint *ep, const char *netns, const char *what)
+{
+	int fd, nsfd = -1, self = -1, one = 1, rcvbuf = 4 << 20;
+	char path[300], sbuf[80];
+
+	if (netns) {
+		snprintf(path, sizeof(path), "%s%s", strchr(netns, '/') ? "" : "/run/netns/", netns);
+		self = open("/proc/self/ns/net", O_RDONLY | O_CLOEXEC);
+		nsfd = open(path, O_RDONLY | O_CLOEXEC);
+		if (self < 0 || nsfd < 0 || setns(nsfd, CLONE_NEWNET)) {
+			fprintf(stderr, "srtppeer: %s: network namespace %s: %s\n", what, path,
+				strerror(errno));
+			exit(1);
+		}
+	}
+	fd = socket(ep->ss.ss_family, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	if (fd >= 0) {
+		if (ep->ss.ss_family == AF_INET6)
+			setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &one, sizeof(one));
+		setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &rcvbuf, sizeof(rcvbuf));
+	}
+	if (fd < 0 || bind(fd, (const struct sockaddr *)&ep->ss, ep->len)) {
+		fprintf(stderr, "srtppeer: %s: bind %s: %s\n", what,
+			endpoint_str(&ep->ss, sbuf, sizeof(sbuf)), strerror(errno));
+		exit(1);
+	}
+	if (netns) {
+		if (setns(self, CLONE_NEWNET)) {
+			perror("srtppeer: back to our network namespace");
+			exit(1);
+		}
+		close(nsfd);
+		close(self);
+	}
+	return fd;
+}
+
 /* ----------------------------------------------------------------- send */
 
 enum tamper { T_PAYLOAD, T_TAG, T_HEADER, T_CYCLE };
+
+struct sender {
+	unsigned long long count, rate, seconds, first;
+	unsigned long long dup_list[MAX_LIST], tam_list[MAX_LIST];
+	size_t n_dup, n_tam, size, tag_len;
+	unsigned long long dup_every, tam_every;
+	int rtcp, again, intact_too, rtcp_clear;
+	enum tamper what;
+	uint32_t ssrc;
+	struct endpoint src, dst;
+	srtp_t session;
+	int fd;
+	/* progress */
+	unsigned long long i, sent, replayed, tampered, errors, srtp_errors;
+	uint64_t start, deadline, next, interval;
+	int last_errno, done;
+	uint8_t first_pkt[MAX_PKT + SRTP_MAX_TRAILER_LEN + 4];
+	size_t first_len;
+};
 
 static void send_usage(void)
 {
 	fprintf(stderr,
 		"usage: srtppeer send [options] SRC-ADDR:PORT DST-ADDR:PORT\n"
+		"  -N NETNS      send from this network namespace (/run/netns/NETNS)\n"
 		"  -k rtp|rtcp   what to send (default rtp)\n"
 		"  -n COUNT      packets (default 100, at most 1000000)\n"
 		"  -r RATE       packets per second (default 500; 0: as fast as possible)\n"
 		"  -t SECONDS    stop after this long whatever the count (default 10)\n"
-		"  -l SIZE       plain packet bytes (default rtp 172, rtcp 28)\n"
+		"  -l SIZE       plain packet bytes (default rtp 172, rtcp 28: an SR; less\n"
+		"                is an SR cut short)\n"
 		"  -S SSRC       (default 0x%x)\n"
 		"  -f FIRST      index of the first packet (default 0): RTP seq FIRST & 0xffff,\n"
 		"                ROC FIRST >> 16 (given to libsrtp2); RTCP: the SR's number\n"
 		"  -s SUITE -K KEY  protect with libsrtp2 (RFC 4568 suite, inline base64 key)\n"
+		"  -e            SRTCP authenticated but not encrypted (E bit 0)\n"
 		"  -D LIST       send these packets (numbers from 0, comma-separated) twice\n"
 		"  -d EVERY      send packets EVERY-1, 2*EVERY-1, ... twice\n"
 		"  -a            at the end send the first packet once more (an old replay)\n"
@@ -456,9 +537,9 @@ static void send_usage(void)
 		"  -x EVERY      tamper with packets EVERY-1, 2*EVERY-1, ...\n"
 		"  -w WHAT       payload (default), tag, header: the bit flipped; cycle:\n"
 		"                payload, tag, header in turn\n"
-		"  -e            SRTCP authenticated but not encrypted (E bit 0)\n"
 		"  -o            send the intact packet after each tampered one\n"
-		"Prints sent, packets, replayed, tampered, errors, elapsed_ms.\n",
+		"Prints sent, packets, replayed, tampered, errors, srtp_errors, source,\n"
+		"elapsed_ms (prefixed with send_ in xfer).\n",
 		DEFAULT_SSRC);
 	exit(2);
 }
@@ -488,194 +569,260 @@ static void tamper(uint8_t *b, size_t len, int rtcp, enum tamper what, size_t ta
 	}
 }
 
-static int cmd_send(int argc, char **argv)
+static void sender_init(struct sender *s, int argc, char **argv)
 {
-	unsigned long long count = 100, rate = 500, seconds = 10, first = 0;
-	unsigned long long dup_list[MAX_LIST], tam_list[MAX_LIST];
-	size_t n_dup = 0, n_tam = 0, size = 0, tag_len = 0;
-	unsigned long long dup_every = 0, tam_every = 0, i;
-	unsigned long long sent = 0, replayed = 0, tampered = 0, errors = 0, srtp_errors = 0;
-	int rtcp = 0, opt, fd, again = 0, intact_too = 0, rtcp_clear = 0, last_errno = 0;
-	enum tamper what = T_PAYLOAD;
 	const struct suite *suite = NULL;
-	const char *keystr = NULL;
-	uint32_t ssrc = DEFAULT_SSRC;
-	uint8_t key[KEY_MAX], pkt[MAX_PKT + SRTP_MAX_TRAILER_LEN + 4];
-	uint8_t firstpkt[sizeof(pkt)], bad[sizeof(pkt)];
-	size_t firstlen = 0;
-	uint64_t start, deadline, next, interval;
-	struct endpoint src, dst;
-	srtp_t session = NULL;
-	char sbuf[80];
+	const char *keystr = NULL, *netns = NULL;
+	uint8_t key[KEY_MAX];
+	int opt;
 
-	while ((opt = getopt(argc, argv, "k:n:r:t:l:S:f:s:K:D:d:aX:x:w:oe")) != -1) {
+	memset(s, 0, sizeof(*s));
+	s->count = 100;
+	s->rate = 500;
+	s->seconds = 10;
+	s->ssrc = DEFAULT_SSRC;
+	s->what = T_PAYLOAD;
+	optind = 0;
+	while ((opt = getopt(argc, argv, "+N:k:n:r:t:l:S:f:s:K:D:d:aX:x:w:oe")) != -1) {
 		switch (opt) {
+		case 'N': netns = optarg; break;
 		case 'k':
 			if (!strcmp(optarg, "rtcp"))
-				rtcp = 1;
+				s->rtcp = 1;
 			else if (strcmp(optarg, "rtp"))
 				send_usage();
 			break;
-		case 'n': count = num("count", optarg, 0, 1000000); break;
-		case 'r': rate = num("rate", optarg, 0, 10000000); break;
-		case 't': seconds = num("seconds", optarg, 1, 3600); break;
-		case 'l': size = (size_t)num("size", optarg, RTP_HDR, MAX_PKT); break;
-		case 'S': ssrc = (uint32_t)num("ssrc", optarg, 0, 0xffffffffu); break;
-		case 'f': first = num("first", optarg, 0, 0xffffffffu); break;
+		case 'n': s->count = num("count", optarg, 0, 1000000); break;
+		case 'r': s->rate = num("rate", optarg, 0, 10000000); break;
+		case 't': s->seconds = num("seconds", optarg, 1, 3600); break;
+		case 'l': s->size = (size_t)num("size", optarg, 8, MAX_PKT); break;
+		case 'S': s->ssrc = (uint32_t)num("ssrc", optarg, 0, 0xffffffffu); break;
+		case 'f': s->first = num("first", optarg, 0, 0xffffffffu); break;
 		case 's': suite = suite_find(optarg); break;
 		case 'K': keystr = optarg; break;
-		case 'D': n_dup = list_parse("replays", optarg, dup_list); break;
-		case 'd': dup_every = num("every", optarg, 1, 1000000); break;
-		case 'a': again = 1; break;
-		case 'X': n_tam = list_parse("tampered", optarg, tam_list); break;
-		case 'x': tam_every = num("every", optarg, 1, 1000000); break;
+		case 'D': s->n_dup = list_parse("replays", optarg, s->dup_list); break;
+		case 'd': s->dup_every = num("every", optarg, 1, 1000000); break;
+		case 'a': s->again = 1; break;
+		case 'X': s->n_tam = list_parse("tampered", optarg, s->tam_list); break;
+		case 'x': s->tam_every = num("every", optarg, 1, 1000000); break;
 		case 'w':
 			if (!strcmp(optarg, "payload"))
-				what = T_PAYLOAD;
+				s->what = T_PAYLOAD;
 			else if (!strcmp(optarg, "tag"))
-				what = T_TAG;
+				s->what = T_TAG;
 			else if (!strcmp(optarg, "header"))
-				what = T_HEADER;
+				s->what = T_HEADER;
 			else if (!strcmp(optarg, "cycle"))
-				what = T_CYCLE;
+				s->what = T_CYCLE;
 			else
 				send_usage();
 			break;
-		case 'o': intact_too = 1; break;
-		case 'e': rtcp_clear = 1; break;
+		case 'o': s->intact_too = 1; break;
+		case 'e': s->rtcp_clear = 1; break;
 		default: send_usage();
 		}
 	}
 	if (argc - optind != 2 || !suite != !keystr)
 		send_usage();
-	if (endpoint_parse(&src, argv[optind]) || endpoint_parse(&dst, argv[optind + 1]) ||
-	    src.ss.ss_family != dst.ss.ss_family) {
+	if (endpoint_parse(&s->src, argv[optind]) || endpoint_parse(&s->dst, argv[optind + 1]) ||
+	    s->src.ss.ss_family != s->dst.ss.ss_family) {
 		fprintf(stderr, "srtppeer: bad addresses (ADDR:PORT or [ADDR6]:PORT, one family)\n");
-		return 2;
+		exit(2);
 	}
-	if (!size)
-		size = rtcp ? RTCP_SR_LEN : 172;
-	if (rtcp && (size < RTCP_SR_LEN || size % 4)) {
-		fprintf(stderr, "srtppeer: RTCP size must be a multiple of 4, at least 28\n");
-		return 2;
+	if (!s->size)
+		s->size = s->rtcp ? RTCP_SR_LEN : 172;
+	if (!s->rtcp && s->size < RTP_HDR) {
+		fprintf(stderr, "srtppeer: RTP size must be at least 12\n");
+		exit(2);
+	}
+	if (s->rtcp && (s->size < 8 || s->size % 4)) {
+		fprintf(stderr, "srtppeer: RTCP size must be a multiple of 4, at least 8\n");
+		exit(2);
 	}
 	if (suite) {
 		key_parse(suite, keystr, key);
-		session = session_create(suite, key, ssrc, rtcp ? 0 : (uint32_t)(first >> 16),
-					 rtcp_clear);
+		s->session = session_create(suite, key, s->ssrc,
+					    s->rtcp ? 0 : (uint32_t)(s->first >> 16), s->rtcp_clear);
 		OPENSSL_cleanse(key, sizeof(key));
-		/* Tag bytes for the tamper offsets: GCM 16; SRTCP HMAC 10. */
-		tag_len = suite->salt_len == 12 ? 16 :
-			  (rtcp || strstr(suite->name, "_80")) ? 10 : 4;
+		/* Tag bytes, for the tamper offsets: GCM 16; SRTCP HMAC 10. */
+		s->tag_len = suite->salt_len == 12 ? 16 :
+			     (s->rtcp || strstr(suite->name, "_80")) ? 10 : 4;
 	}
+	s->fd = udp_socket(&s->src, netns, "send");
+}
 
-	fd = socket(src.ss.ss_family, SOCK_DGRAM, 0);
-	if (fd < 0 || bind(fd, (struct sockaddr *)&src.ss, src.len)) {
-		fprintf(stderr, "srtppeer: bind %s: %s\n", argv[optind], strerror(errno));
-		return 1;
+static void sender_start(struct sender *s)
+{
+	s->start = now_ns();
+	s->deadline = s->start + s->seconds * 1000000000ull;
+	s->interval = s->rate ? 1000000000ull / s->rate : 0;
+	s->next = s->start;
+}
+
+static void xmit(struct sender *s, const uint8_t *p, size_t len, unsigned long long *what)
+{
+	if (sendto(s->fd, p, len, 0, (const struct sockaddr *)&s->dst.ss, s->dst.len) ==
+	    (ssize_t)len) {
+		s->sent++;
+		if (what)
+			(*what)++;
+	} else {
+		s->errors++;
+		s->last_errno = errno;
 	}
+}
 
-	start = now_ns();
-	deadline = start + seconds * 1000000000ull;
-	interval = rate ? 1000000000ull / rate : 0;
-	next = start;
-	for (i = 0; i < count; i++) {
-		uint32_t idx = (uint32_t)(first + i);
-		int len = (int)size, copies = 1, tam;
+static int picked(unsigned long long i, const unsigned long long *list, size_t n,
+		  unsigned long long every)
+{
+	return in_list(i, list, n) || (every && i % every == every - 1);
+}
+
+/*
+ * Sends what is due by now. Returns the time of the next packet, or 0 once
+ * everything is sent (or the time is up).
+ */
+static uint64_t sender_step(struct sender *s)
+{
+	uint8_t pkt[MAX_PKT + SRTP_MAX_TRAILER_LEN + 4], bad[sizeof(pkt)];
+
+	while (!s->done) {
 		uint64_t now = now_ns();
+		uint32_t idx = (uint32_t)(s->first + s->i);
+		int len = (int)s->size;
 
-		if (now >= deadline)
+		if (s->i >= s->count || now >= s->deadline) {
+			if (s->again && s->first_len)
+				xmit(s, s->first_pkt, s->first_len, &s->replayed);
+			s->done = 1;
 			break;
-		if (interval && now < next) {
-			struct timespec ts = {
-				.tv_sec = (time_t)((next - now) / 1000000000ull),
-				.tv_nsec = (long)((next - now) % 1000000000ull),
-			};
-
-			nanosleep(&ts, NULL);
 		}
-		next += interval;
-		if (rtcp)
-			rtcp_build(pkt, size, ssrc, idx);
+		if (s->interval && now < s->next)
+			return s->next;
+		s->next += s->interval;
+		if (s->rtcp)
+			rtcp_build(pkt, s->size, s->ssrc, idx);
 		else
-			rtp_build(pkt, size, ssrc, idx);
-		if (session) {
-			srtp_err_status_t e = rtcp ? srtp_protect_rtcp(session, pkt, &len) :
-						     srtp_protect(session, pkt, &len);
+			rtp_build(pkt, s->size, s->ssrc, idx);
+		if (s->session) {
+			srtp_err_status_t e = s->rtcp ? srtp_protect_rtcp(s->session, pkt, &len) :
+							srtp_protect(s->session, pkt, &len);
 			if (e != srtp_err_status_ok) {
-				if (!srtp_errors)
+				if (!s->srtp_errors)
 					fprintf(stderr, "srtppeer: protect packet %llu: libsrtp2 error %d\n",
-						i, (int)e);
-				srtp_errors++;
+						s->i, (int)e);
+				s->srtp_errors++;
+				s->i++;
 				continue;
 			}
 		}
-		if (i == 0) {
-			memcpy(firstpkt, pkt, (size_t)len);
-			firstlen = (size_t)len;
+		if (s->i == 0) {
+			memcpy(s->first_pkt, pkt, (size_t)len);
+			s->first_len = (size_t)len;
 		}
-		tam = in_list(i, tam_list, n_tam) || (tam_every && i % tam_every == tam_every - 1);
-		if (tam) {
+		if (picked(s->i, s->tam_list, s->n_tam, s->tam_every)) {
 			memcpy(bad, pkt, (size_t)len);
-			tamper(bad, (size_t)len, rtcp,
-			       what == T_CYCLE ? (enum tamper)(tampered % 3) : what, tag_len);
-			if (sendto(fd, bad, (size_t)len, 0, (struct sockaddr *)&dst.ss, dst.len) == len) {
-				sent++;
-				tampered++;
-			} else {
-				errors++;
-				last_errno = errno;
-			}
-			if (!intact_too)
-				continue;
+			tamper(bad, (size_t)len, s->rtcp,
+			       s->what == T_CYCLE ? (enum tamper)(s->tampered % 3) : s->what,
+			       s->tag_len);
+			xmit(s, bad, (size_t)len, &s->tampered);
 		}
-		if (in_list(i, dup_list, n_dup) || (dup_every && i % dup_every == dup_every - 1))
-			copies = 2;
-		while (copies--) {
-			if (sendto(fd, pkt, (size_t)len, 0, (struct sockaddr *)&dst.ss, dst.len) == len) {
-				sent++;
-				if (!copies && (in_list(i, dup_list, n_dup) ||
-						(dup_every && i % dup_every == dup_every - 1)))
-					replayed++;
-			} else {
-				errors++;
-				last_errno = errno;
-			}
+		if (!picked(s->i, s->tam_list, s->n_tam, s->tam_every) || s->intact_too) {
+			xmit(s, pkt, (size_t)len, NULL);
+			if (picked(s->i, s->dup_list, s->n_dup, s->dup_every))
+				xmit(s, pkt, (size_t)len, &s->replayed);
 		}
+		s->i++;
 	}
-	if (again && firstlen) {
-		if (sendto(fd, firstpkt, firstlen, 0, (struct sockaddr *)&dst.ss, dst.len) ==
-		    (ssize_t)firstlen) {
-			sent++;
-			replayed++;
-		} else {
-			errors++;
-			last_errno = errno;
-		}
+	return 0;
+}
+
+static void sender_report(struct sender *s, const char *prefix)
+{
+	char sbuf[80];
+
+	printf("%ssent %llu\n%spackets %llu\n%sreplayed %llu\n%stampered %llu\n"
+	       "%serrors %llu\n%ssrtp_errors %llu\n%ssource %s\n%selapsed_ms %llu\n",
+	       prefix, s->sent, prefix, s->i, prefix, s->replayed, prefix, s->tampered,
+	       prefix, s->errors, prefix, s->srtp_errors,
+	       prefix, endpoint_str(&s->src.ss, sbuf, sizeof(sbuf)),
+	       prefix, (unsigned long long)((now_ns() - s->start) / 1000000));
+	if (s->errors)
+		fprintf(stderr, "srtppeer: %llu send errors, last: %s\n", s->errors,
+			strerror(s->last_errno));
+	if (s->session)
+		srtp_dealloc(s->session);
+	close(s->fd);
+}
+
+static void sleep_until(uint64_t t)
+{
+	uint64_t now = now_ns();
+
+	if (t > now) {
+		struct timespec ts = {
+			.tv_sec = (time_t)((t - now) / 1000000000ull),
+			.tv_nsec = (long)((t - now) % 1000000000ull),
+		};
+
+		nanosleep(&ts, NULL);
 	}
-	printf("sent %llu\npackets %llu\nreplayed %llu\ntampered %llu\nerrors %llu\n"
-	       "srtp_errors %llu\nsource %s\nelapsed_ms %llu\n",
-	       sent, i, replayed, tampered, errors, srtp_errors,
-	       endpoint_str(&src.ss, sbuf, sizeof(sbuf)),
-	       (unsigned long long)((now_ns() - start) / 1000000));
-	if (errors)
-		fprintf(stderr, "srtppeer: %llu send errors, last: %s\n", errors, strerror(last_errno));
-	if (session)
-		srtp_dealloc(session);
-	close(fd);
-	return srtp_errors ? 1 : 0;
+}
+
+static int cmd_send(int argc, char **argv)
+{
+	struct sender *s = calloc(1, sizeof(*s));
+	uint64_t next;
+	int ret;
+
+	if (!s)
+		return 1;
+	sender_init(s, argc, argv);
+	sender_start(s);
+	while ((next = sender_step(s)))
+		sleep_until(next);
+	ret = s->srtp_errors ? 1 : 0;
+	sender_report(s, "");
+	free(s);
+	return ret;
 }
 
 /* ----------------------------------------------------------------- recv */
+
+#define SEEN_BITS (1u << 20)
+
+struct receiver {
+	unsigned long long count, first;
+	double seconds;
+	uint64_t quiet_ns;
+	size_t size;
+	uint32_t ssrc;
+	const char *ready;
+	struct endpoint ep;
+	srtp_t session;
+	int fd;
+	/* RFC 3711 Appendix A state of the verified packets */
+	uint32_t roc;
+	uint16_t s_l;
+	/* results */
+	unsigned long long received, n_rtp, n_rtcp, ok, rtcp_ok, dups;
+	unsigned long long auth_fail, replay_fail, srtp_err, corrupt, bytes, foreign;
+	long long first_seq, last_seq, first_idx, max_idx;
+	struct sockaddr_storage src0;
+	uint64_t start, deadline, last, drained;
+	uint8_t seen[SEEN_BITS / 8], seen_rtcp[SEEN_BITS / 8];
+	uint8_t buf[65536], want[65536];
+};
 
 static void recv_usage(void)
 {
 	fprintf(stderr,
 		"usage: srtppeer recv [options] ADDR:PORT\n"
+		"  -N NETNS      receive in this network namespace (/run/netns/NETNS)\n"
 		"  -n COUNT      stop after COUNT datagrams (default: only the time limits)\n"
 		"  -t SECONDS    stop after this long (default 5; decimals allowed)\n"
 		"  -q MS         stop MS ms after the last datagram (default: off), or\n"
-		"                after SIGUSR1 (the sender is done) if nothing comes\n"
+		"                MS ms after SIGUSR1 (or in xfer, the sender's end) if later\n"
 		"  -l SIZE       every plain RTP packet must be SIZE bytes (default: any)\n"
 		"  -S SSRC       the expected SSRC (default 0x%x)\n"
 		"  -f FIRST      the expected index of the first RTP packet (default 0):\n"
@@ -688,8 +835,6 @@ static void recv_usage(void)
 		DEFAULT_SSRC);
 	exit(2);
 }
-
-#define SEEN_BITS (1u << 20)
 
 static volatile sig_atomic_t drain_now;
 
@@ -723,247 +868,299 @@ static long long estimate(uint32_t roc, uint16_t s_l, uint16_t seq)
 	return v < 0 ? -1 : v << 16 | seq;
 }
 
-static int cmd_recv(int argc, char **argv)
+static void receiver_init(struct receiver *r, int argc, char **argv)
 {
-	unsigned long long count = 0, received = 0, n_rtp = 0, n_rtcp = 0, ok = 0, rtcp_ok = 0;
-	unsigned long long dups = 0, auth_fail = 0, replay_fail = 0, srtp_err = 0, corrupt = 0;
-	unsigned long long bytes = 0, first = 0;
-	long long first_seq = -1, last_seq = -1, first_idx = -1, max_idx = -1;
-	static uint8_t seen[SEEN_BITS / 8], seen_rtcp[SEEN_BITS / 8];
-	struct sockaddr_storage src0;
-	unsigned long long foreign = 0;
-	double seconds = 5;
-	uint64_t start, deadline, quiet_ns = 0, last = 0, drained = 0;
-	struct sigaction sa;
 	const struct suite *suite = NULL;
-	const char *keystr = NULL, *ready = NULL;
-	uint32_t ssrc = DEFAULT_SSRC, roc, srtp_roc_v = 0;
-	long long srtp_roc = -1;
-	uint16_t s_l;
-	size_t size = 0;
-	uint8_t key[KEY_MAX], buf[65536], want[65536];
-	struct endpoint ep;
-	srtp_t session = NULL;
-	int fd, opt, one = 1;
-	char sbuf[80], *e;
+	const char *keystr = NULL, *netns = NULL;
+	uint8_t key[KEY_MAX];
+	char *e;
+	int opt;
 
-	while ((opt = getopt(argc, argv, "n:t:q:l:S:f:s:K:R:")) != -1) {
+	memset(r, 0, offsetof(struct receiver, seen));
+	memset(r->seen, 0, sizeof(r->seen));
+	memset(r->seen_rtcp, 0, sizeof(r->seen_rtcp));
+	r->seconds = 5;
+	r->ssrc = DEFAULT_SSRC;
+	r->first_seq = r->last_seq = r->first_idx = r->max_idx = -1;
+	optind = 0;
+	while ((opt = getopt(argc, argv, "+N:n:t:q:l:S:f:s:K:R:")) != -1) {
 		switch (opt) {
-		case 'n': count = num("count", optarg, 1, 100000000); break;
+		case 'N': netns = optarg; break;
+		case 'n': r->count = num("count", optarg, 1, 100000000); break;
 		case 't':
-			seconds = strtod(optarg, &e);
-			if (*e || seconds <= 0 || seconds > 3600)
+			r->seconds = strtod(optarg, &e);
+			if (*e || r->seconds <= 0 || r->seconds > 3600)
 				recv_usage();
 			break;
-		case 'q': quiet_ns = num("quiet ms", optarg, 1, 3600000) * 1000000ull; break;
-		case 'l': size = (size_t)num("size", optarg, RTP_HDR, MAX_PKT); break;
-		case 'S': ssrc = (uint32_t)num("ssrc", optarg, 0, 0xffffffffu); break;
-		case 'f': first = num("first", optarg, 0, 0xffffffffu); break;
+		case 'q': r->quiet_ns = num("quiet ms", optarg, 1, 3600000) * 1000000ull; break;
+		case 'l': r->size = (size_t)num("size", optarg, RTP_HDR, MAX_PKT); break;
+		case 'S': r->ssrc = (uint32_t)num("ssrc", optarg, 0, 0xffffffffu); break;
+		case 'f': r->first = num("first", optarg, 0, 0xffffffffu); break;
 		case 's': suite = suite_find(optarg); break;
 		case 'K': keystr = optarg; break;
-		case 'R': ready = optarg; break;
+		case 'R': r->ready = optarg; break;
 		default: recv_usage();
 		}
 	}
 	if (argc - optind != 1 || !suite != !keystr)
 		recv_usage();
-	if (endpoint_parse(&ep, argv[optind])) {
+	if (endpoint_parse(&r->ep, argv[optind])) {
 		fprintf(stderr, "srtppeer: bad address %s\n", argv[optind]);
-		return 2;
+		exit(2);
 	}
-	roc = (uint32_t)(first >> 16);
-	s_l = (uint16_t)first;
+	r->roc = (uint32_t)(r->first >> 16);
+	r->s_l = (uint16_t)r->first;
 	if (suite) {
 		key_parse(suite, keystr, key);
-		session = session_create(suite, key, ssrc, roc, 0);
+		r->session = session_create(suite, key, r->ssrc, r->roc, 0);
 		OPENSSL_cleanse(key, sizeof(key));
 	}
-	fd = socket(ep.ss.ss_family, SOCK_DGRAM, 0);
-	if (fd < 0) {
-		perror("srtppeer: socket");
-		return 1;
-	}
-	if (ep.ss.ss_family == AF_INET6)
-		setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &one, sizeof(one));
-	{
-		int rcvbuf = 4 << 20;
-
-		setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &rcvbuf, sizeof(rcvbuf));
-	}
-	if (bind(fd, (struct sockaddr *)&ep.ss, ep.len)) {
-		fprintf(stderr, "srtppeer: bind %s: %s\n", argv[optind], strerror(errno));
-		return 1;
-	}
-	/* No SA_RESTART: the signal ends a poll at once. */
-	memset(&sa, 0, sizeof(sa));
-	sa.sa_handler = on_usr1;
-	sigaction(SIGUSR1, &sa, NULL);
-	if (ready) {
-		int rfd = open(ready, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+	r->fd = udp_socket(&r->ep, netns, "recv");
+	if (r->ready) {
+		int rfd = open(r->ready, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
 
 		if (rfd < 0) {
 			perror("srtppeer: ready file");
-			return 1;
+			exit(1);
 		}
 		close(rfd);
 	}
+	r->start = now_ns();
+	r->deadline = r->start + (uint64_t)(r->seconds * 1e9);
+}
 
-	start = now_ns();
-	deadline = start + (uint64_t)(seconds * 1e9);
-	while (!count || received < count) {
+/* Checks one datagram of len bytes in r->buf. */
+static void receiver_check(struct receiver *r, int len)
+{
+	uint8_t *buf = r->buf;
+	int rtcp = is_rtcp(buf, (size_t)len);
+
+	rtcp ? r->n_rtcp++ : r->n_rtp++;
+	if (r->session) {
+		srtp_err_status_t st = rtcp ? srtp_unprotect_rtcp(r->session, buf, &len) :
+					      srtp_unprotect(r->session, buf, &len);
+
+		if (st == srtp_err_status_auth_fail) {
+			r->auth_fail++;
+			return;
+		}
+		if (st == srtp_err_status_replay_fail || st == srtp_err_status_replay_old) {
+			r->replay_fail++;
+			return;
+		}
+		if (st != srtp_err_status_ok) {
+			if (!r->srtp_err)
+				fprintf(stderr, "srtppeer: unprotect: libsrtp2 error %d\n", (int)st);
+			r->srtp_err++;
+			return;
+		}
+	}
+	if (rtcp) {
+		uint32_t idx;
+
+		if (len < RTCP_SR_LEN || len % 4 || buf[1] != 200)
+			goto corrupt;
+		idx = get32(buf + 8);
+		rtcp_build(r->want, (size_t)len, r->ssrc, idx);
+		if (memcmp(r->want, buf, (size_t)len))
+			goto corrupt;
+		idx %= SEEN_BITS;
+		if (r->seen_rtcp[idx / 8] & (1u << (idx % 8))) {
+			r->dups++;
+		} else {
+			r->seen_rtcp[idx / 8] |= (uint8_t)(1u << (idx % 8));
+			r->rtcp_ok++;
+		}
+	} else {
+		long long idx;
+		uint32_t bit;
+		uint16_t seq;
+
+		if (len < RTP_HDR || (r->size && (size_t)len != r->size))
+			goto corrupt;
+		seq = (uint16_t)(buf[2] << 8 | buf[3]);
+		idx = estimate(r->roc, r->s_l, seq);
+		if (idx < 0)
+			goto corrupt;
+		rtp_build(r->want, (size_t)len, r->ssrc, (uint32_t)idx);
+		if (memcmp(r->want, buf, (size_t)len))
+			goto corrupt;
+		/* Only a verified packet moves the estimate on. */
+		if ((uint32_t)(idx >> 16) == r->roc + 1) {
+			r->roc++;
+			r->s_l = seq;
+		} else if ((uint32_t)(idx >> 16) == r->roc && seq > r->s_l) {
+			r->s_l = seq;
+		}
+		if (r->first_seq < 0) {
+			r->first_seq = seq;
+			r->first_idx = idx;
+		}
+		r->last_seq = seq;
+		if (idx > r->max_idx)
+			r->max_idx = idx;
+		bit = (uint32_t)(idx % SEEN_BITS);
+		if (r->seen[bit / 8] & (1u << (bit % 8))) {
+			r->dups++;
+		} else {
+			r->seen[bit / 8] |= (uint8_t)(1u << (bit % 8));
+			r->ok++;
+		}
+	}
+	return;
+corrupt:
+	if (!r->corrupt)
+		hexdump(rtcp ? "first corrupt RTCP" : "first corrupt RTP", buf, (size_t)len);
+	r->corrupt++;
+}
+
+/*
+ * Receives until the count, the time limit, or quiet after the last
+ * datagram (or the drain mark), waiting at most until wake (0: no bound).
+ * Returns 1 while the receiver goes on, 0 when it is done.
+ */
+static int receiver_step(struct receiver *r, uint64_t wake)
+{
+	for (;;) {
 		struct sockaddr_storage from;
 		socklen_t fromlen = sizeof(from);
-		struct pollfd pfd = { .fd = fd, .events = POLLIN };
-		uint64_t now = now_ns(), until = deadline;
-		int len, rtcp;
+		struct pollfd pfd = { .fd = r->fd, .events = POLLIN };
+		uint64_t now = now_ns(), until = r->deadline, t;
 		ssize_t n;
 
-		if (drain_now && !drained) {
-			drained = now;
-			if (!quiet_ns)
-				break;
+		if (r->count && r->received >= r->count)
+			return 0;
+		if (drain_now && !r->drained) {
+			r->drained = now;
+			if (!r->quiet_ns)
+				return 0;
 		}
-		if (quiet_ns && (last || drained) &&
-		    (last > drained ? last : drained) + quiet_ns < until)
-			until = (last > drained ? last : drained) + quiet_ns;
+		t = r->last > r->drained ? r->last : r->drained;
+		if (r->quiet_ns && t && t + r->quiet_ns < until)
+			until = t + r->quiet_ns;
 		if (now >= until)
-			break;
-		if (poll(&pfd, 1, (int)((until - now) / 1000000 + 1)) <= 0)
+			return 0;
+		if (wake && now >= wake)
+			return 1;
+		if (wake && wake < until)
+			until = wake;
+		if (poll(&pfd, 1, (int)((until - now + 999999) / 1000000)) <= 0)
 			continue;
-		n = recvfrom(fd, buf, sizeof(buf) - SRTP_MAX_TRAILER_LEN, MSG_DONTWAIT,
+		n = recvfrom(r->fd, r->buf, sizeof(r->buf) - SRTP_MAX_TRAILER_LEN, MSG_DONTWAIT,
 			     (struct sockaddr *)&from, &fromlen);
 		if (n < 0)
 			continue;
-		last = now_ns();
-		bytes += (unsigned long long)n;
-		if (!received++)
-			src0 = from;
-		else if (!same_endpoint(&src0, &from))
-			foreign++;
-		rtcp = is_rtcp(buf, (size_t)n);
-		rtcp ? n_rtcp++ : n_rtp++;
-		len = (int)n;
-		if (session) {
-			srtp_err_status_t st = rtcp ? srtp_unprotect_rtcp(session, buf, &len) :
-						      srtp_unprotect(session, buf, &len);
-
-			if (st == srtp_err_status_auth_fail) {
-				auth_fail++;
-				continue;
-			}
-			if (st == srtp_err_status_replay_fail || st == srtp_err_status_replay_old) {
-				replay_fail++;
-				continue;
-			}
-			if (st != srtp_err_status_ok) {
-				if (!srtp_err)
-					fprintf(stderr, "srtppeer: unprotect: libsrtp2 error %d\n", (int)st);
-				srtp_err++;
-				continue;
-			}
-		}
-		if (rtcp) {
-			uint32_t idx;
-
-			if (len < RTCP_SR_LEN || len % 4 || buf[1] != 200) {
-				if (!corrupt)
-					hexdump("first corrupt RTCP", buf, (size_t)len);
-				corrupt++;
-				continue;
-			}
-			idx = get32(buf + 8);
-			rtcp_build(want, (size_t)len, ssrc, idx);
-			if (memcmp(want, buf, (size_t)len)) {
-				if (!corrupt)
-					hexdump("first corrupt RTCP", buf, (size_t)len);
-				corrupt++;
-				continue;
-			}
-			idx %= SEEN_BITS;
-			if (seen_rtcp[idx / 8] & (1u << (idx % 8))) {
-				dups++;
-			} else {
-				seen_rtcp[idx / 8] |= (uint8_t)(1u << (idx % 8));
-				rtcp_ok++;
-			}
-		} else {
-			long long idx;
-			uint16_t seq;
-
-			if (len < RTP_HDR || (size && (size_t)len != size)) {
-				if (!corrupt)
-					hexdump("first corrupt RTP (length)", buf, (size_t)len);
-				corrupt++;
-				continue;
-			}
-			seq = (uint16_t)(buf[2] << 8 | buf[3]);
-			idx = estimate(roc, s_l, seq);
-			if (idx < 0) {
-				corrupt++;
-				continue;
-			}
-			rtp_build(want, (size_t)len, ssrc, (uint32_t)idx);
-			if (memcmp(want, buf, (size_t)len)) {
-				if (!corrupt)
-					hexdump("first corrupt RTP", buf, (size_t)len);
-				corrupt++;
-				continue;
-			}
-			/* Only a verified packet moves the estimate on. */
-			if ((uint32_t)(idx >> 16) == roc + 1) {
-				roc++;
-				s_l = seq;
-			} else if ((uint32_t)(idx >> 16) == roc && seq > s_l) {
-				s_l = seq;
-			}
-			if (first_seq < 0) {
-				first_seq = seq;
-				first_idx = idx;
-			}
-			last_seq = seq;
-			if (idx > max_idx)
-				max_idx = idx;
-			if (seen[(idx % SEEN_BITS) / 8] & (1u << (idx % 8))) {
-				dups++;
-			} else {
-				seen[(idx % SEEN_BITS) / 8] |= (uint8_t)(1u << (idx % 8));
-				ok++;
-			}
-		}
+		r->last = now_ns();
+		if (!r->received++)
+			r->src0 = from;
+		else if (!same_endpoint(&r->src0, &from))
+			r->foreign++;
+		r->bytes += (unsigned long long)n;
+		receiver_check(r, (int)n);
 	}
-	if (session && srtp_get_stream_roc(session, ssrc, &srtp_roc_v) == srtp_err_status_ok)
-		srtp_roc = srtp_roc_v;
+}
+
+static void receiver_report(struct receiver *r)
+{
+	uint32_t roc_v = 0;
+	long long srtp_roc = -1;
+	char sbuf[80];
+
+	if (r->session && srtp_get_stream_roc(r->session, r->ssrc, &roc_v) == srtp_err_status_ok)
+		srtp_roc = roc_v;
 	printf("received %llu\nrtp %llu\nrtcp %llu\nok %llu\nrtcp_ok %llu\nduplicates %llu\n"
 	       "auth_fail %llu\nreplay_fail %llu\nsrtp_err %llu\ncorrupt %llu\nbytes %llu\n"
 	       "source %s\nforeign %llu\nfirst_seq %lld\nlast_seq %lld\nfirst_idx %lld\n"
 	       "max_idx %lld\nroc %lld\nsrtp_roc %lld\nelapsed_ms %llu\n",
-	       received, n_rtp, n_rtcp, ok, rtcp_ok, dups, auth_fail, replay_fail, srtp_err,
-	       corrupt, bytes, received ? endpoint_str(&src0, sbuf, sizeof(sbuf)) : "-",
-	       foreign, first_seq, last_seq, first_idx, max_idx,
-	       max_idx < 0 ? -1 : max_idx >> 16, srtp_roc,
-	       (unsigned long long)((now_ns() - start) / 1000000));
-	if (session)
-		srtp_dealloc(session);
-	close(fd);
+	       r->received, r->n_rtp, r->n_rtcp, r->ok, r->rtcp_ok, r->dups, r->auth_fail,
+	       r->replay_fail, r->srtp_err, r->corrupt, r->bytes,
+	       r->received ? endpoint_str(&r->src0, sbuf, sizeof(sbuf)) : "-",
+	       r->foreign, r->first_seq, r->last_seq, r->first_idx, r->max_idx,
+	       r->max_idx < 0 ? -1 : r->max_idx >> 16, srtp_roc,
+	       (unsigned long long)((now_ns() - r->start) / 1000000));
+	if (r->session)
+		srtp_dealloc(r->session);
+	close(r->fd);
+}
+
+static int cmd_recv(int argc, char **argv)
+{
+	struct receiver *r = calloc(1, sizeof(*r));
+	struct sigaction sa;
+
+	if (!r)
+		return 1;
+	/* No SA_RESTART: the signal ends a poll at once. */
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_usr1;
+	sigaction(SIGUSR1, &sa, NULL);
+	receiver_init(r, argc, argv);
+	while (receiver_step(r, 0))
+		;
+	receiver_report(r);
+	free(r);
 	return 0;
+}
+
+/*
+ * xfer RECV-ARGS... -- SEND-ARGS...: a receiver and a sender in one process
+ * (each with -N in its own network namespace): the receiver is bound before
+ * the first packet leaves, receives while the sender sends, and drains for
+ * its -q (default 300 ms) after the sender is done. Prints the receiver's report and then the
+ * sender's, its keys prefixed with send_.
+ */
+static int cmd_xfer(int argc, char **argv)
+{
+	struct receiver *r = calloc(1, sizeof(*r));
+	struct sender *s = calloc(1, sizeof(*s));
+	int i, ret;
+	uint64_t next;
+
+	for (i = 1; i < argc && strcmp(argv[i], "--"); i++)
+		;
+	if (!r || !s || i == argc) {
+		fprintf(stderr, "usage: srtppeer xfer RECV-OPTIONS ADDR:PORT -- SEND-OPTIONS SRC DST\n");
+		return 2;
+	}
+	argv[i] = NULL;
+	receiver_init(r, i, argv);
+	argv[i] = argv[0];
+	sender_init(s, argc - i, argv + i);
+	if (!r->quiet_ns)
+		r->quiet_ns = 300 * 1000000ull;
+	sender_start(s);
+	while ((next = sender_step(s)))
+		if (!receiver_step(r, next))
+			sleep_until(next);
+	drain_now = 1;
+	while (receiver_step(r, 0))
+		;
+	receiver_report(r);
+	ret = s->srtp_errors ? 1 : 0;
+	sender_report(s, "send_");
+	free(r);
+	free(s);
+	return ret;
 }
 
 int main(int argc, char **argv)
 {
 	if (argc < 2) {
-		fprintf(stderr, "usage: srtppeer send|recv|keygen|keyinfo ... (-h for each)\n");
+		fprintf(stderr, "usage: srtppeer send|recv|xfer|keygen|keyinfo ... (-h for each)\n");
 		return 2;
 	}
 	if (!strcmp(argv[1], "keygen"))
 		return cmd_keygen(argc - 1, argv + 1);
 	if (!strcmp(argv[1], "keyinfo"))
 		return cmd_keyinfo(argc - 1, argv + 1);
-	if (strcmp(argv[1], "send") && strcmp(argv[1], "recv")) {
+	if (strcmp(argv[1], "send") && strcmp(argv[1], "recv") && strcmp(argv[1], "xfer")) {
 		fprintf(stderr, "srtppeer: unknown command '%s'\n", argv[1]);
 		return 2;
 	}
 	srtp_check("srtp_init", srtp_init());
 	if (!strcmp(argv[1], "send"))
 		return cmd_send(argc - 1, argv + 1);
-	return cmd_recv(argc - 1, argv + 1);
+	if (!strcmp(argv[1], "recv"))
+		return cmd_recv(argc - 1, argv + 1);
+	return cmd_xfer(argc - 1, argv + 1);
 }
