@@ -171,28 +171,36 @@ int sipwall_nc_init(struct sipwall_nc_table *t, size_t capacity)
 
 	while (sets * NC_WAYS < capacity)
 		sets *= 2;
-	t->slots = calloc(sets * NC_WAYS, sizeof(*t->slots));
 	t->set_mask = sets - 1;
-	t->watermark_ms = 0;
-	return t->slots ? 0 : -1;
+	t->slots = calloc(sets * NC_WAYS, sizeof(*t->slots));
+	t->watermarks_ms = calloc(sets, sizeof(*t->watermarks_ms));
+	if (!t->slots || !t->watermarks_ms) {
+		sipwall_nc_uninit(t);
+		return -1;
+	}
+	return 0;
 }
 
 void sipwall_nc_uninit(struct sipwall_nc_table *t)
 {
 	free(t->slots);
+	free(t->watermarks_ms);
 	t->slots = NULL;
+	t->watermarks_ms = NULL;
 }
 
 enum sipwall_nc_status sipwall_nc_update(struct sipwall_nc_table *t,
 					 const struct sipwall_nonce_info *info, uint32_t nc,
 					 uint64_t now_ms, uint64_t lifetime_ms)
 {
-	uint64_t set;
+	uint64_t set, *watermark;
 	struct sipwall_nc_slot *ways, *victim = NULL;
 
 	/* the tag is MAC output: uniformly spread, no hashing needed */
 	memcpy(&set, info->tag, sizeof(set));
-	ways = &t->slots[(set & t->set_mask) * NC_WAYS];
+	set &= t->set_mask;
+	ways = &t->slots[set * NC_WAYS];
+	watermark = &t->watermarks_ms[set];
 	for (int i = 0; i < NC_WAYS; i++) {
 		struct sipwall_nc_slot *s = &ways[i];
 
@@ -208,10 +216,10 @@ enum sipwall_nc_status sipwall_nc_update(struct sipwall_nc_table *t,
 		if (!victim || !s->time_ms || (victim->time_ms && s->time_ms < victim->time_ms))
 			victim = s;
 	}
-	if (info->time_ms <= t->watermark_ms)
+	if (info->time_ms <= *watermark)
 		return SIPWALL_NC_UNKNOWN;
-	if (victim->time_ms && victim->time_ms > t->watermark_ms)
-		t->watermark_ms = victim->time_ms;
+	if (victim->time_ms && victim->time_ms > *watermark)
+		*watermark = victim->time_ms;
 	memcpy(victim->tag, info->tag, SIPWALL_NONCE_TAG_LEN);
 	victim->time_ms = info->time_ms;
 	victim->nc = nc;

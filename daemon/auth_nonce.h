@@ -62,9 +62,10 @@ enum sipwall_nonce_status sipwall_nonce_check(const struct sipwall_nonce_keys *k
 /*
  * The highest nonce-count accepted per nonce, in a fixed number of slots
  * (set-associative: a nonce's tag picks a set of ways). A full set drops
- * its oldest nonce and raises the watermark to that nonce's time: a nonce
- * not in the table and no newer than the watermark may have been dropped,
- * so its counts can no longer be told from replays and it is stale.
+ * its oldest nonce and raises the set's watermark to that nonce's time: a
+ * nonce of that set that is not in it and no newer than the watermark may
+ * have been dropped, so its counts can no longer be told from replays and
+ * it is stale. Watermarks are per set, so a drop costs other sets nothing.
  */
 struct sipwall_nc_slot {
 	uint8_t tag[SIPWALL_NONCE_TAG_LEN];
@@ -74,8 +75,8 @@ struct sipwall_nc_slot {
 
 struct sipwall_nc_table {
 	struct sipwall_nc_slot *slots;
+	uint64_t *watermarks_ms;	/* one per set */
 	size_t set_mask;
-	uint64_t watermark_ms;
 };
 
 enum sipwall_nc_status {

@@ -13,6 +13,8 @@
  *   auth USER PASSWORD ALG a whole digest round: the result's name
  *   both USER1 USER2       two lookups at once, answers in the order they came:
  *                          USER:found|not-found|unavailable USER:...
+ *   bench N CONC [auth]    N lookups (or whole digest rounds) of users uI with
+ *                          password pw-I, CONC at a time: the rate
  *   stats                  lookups N hits N negative N queries N
  *   connected              yes | no
  *   wait MS                runs the loop for MS milliseconds: ok
@@ -24,6 +26,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "auth_session.h"
 #include "log.h"
@@ -117,8 +120,12 @@ static void on_authn(void *ctx, enum sipwall_auth_result result, struct sip_str 
 	finish(sipwall_auth_result_name(result));
 }
 
-/* A phone's answer to a fresh challenge, then the check of it. */
-static void run_auth(void)
+/*
+ * A phone's answer to a fresh challenge for u with password pw, then the
+ * start of its check: the result, or SIPWALL_AUTH_PENDING and fn later.
+ */
+static enum sipwall_auth_result start_auth(const char *u, const char *pw, const char *alg_name,
+					   sipwall_authn_fn fn)
 {
 	struct sipwall_challenge ch;
 	struct sipwall_credential c;
@@ -134,29 +141,140 @@ static void run_auth(void)
 		.now_ms = sipwall_now_ms(),
 	};
 	struct sipwall_authn_op *op;
-	enum sipwall_auth_result result;
 
-	if (sipwall_digest_alg_parse(sip_str_from_cstr(alg), &a) ||
-	    sipwall_auth_challenge(&authn.auth, req.client, req.now_ms, false, &ch)) {
-		finish("bad-command");
-		return;
-	}
+	if (sipwall_digest_alg_parse(sip_str_from_cstr(alg_name), &a) ||
+	    sipwall_auth_challenge(&authn.auth, req.client, req.now_ms, false, &ch))
+		return SIPWALL_AUTH_MALFORMED;
 	memcpy(nonce, strstr(ch.value[0], "nonce=\"") + 7, SIPWALL_NONCE_LEN);
 	nonce[SIPWALL_NONCE_LEN] = '\0';
-	sipwall_credential_from_password(&c, sip_str_from_cstr(user), sip_str_from_cstr(realm),
-					 sip_str_from_cstr(password));
+	sipwall_credential_from_password(&c, sip_str_from_cstr(u), sip_str_from_cstr(realm),
+					 sip_str_from_cstr(pw));
 	sipwall_digest_response(a, c.ha1[a], sip_str_from_cstr(nonce), SIP_STR("00000001"),
 				SIP_STR("c0ffee"), SIP_STR("auth"), SIP_STR("REGISTER"),
 				sip_str_from_cstr(uri), r);
+	sipwall_credential_wipe(&c);
 	sipwall_digest_hex(r, sipwall_digest_len(a), hex);
 	snprintf(value, sizeof(value),
 		 "Digest username=\"%s\", realm=\"%s\", nonce=\"%s\", uri=\"%s\", response=\"%s\", "
 		 "algorithm=%s, cnonce=\"c0ffee\", qop=auth, nc=00000001",
-		 user, realm, nonce, uri, hex, alg);
+		 u, realm, nonce, uri, hex, alg_name);
 	v = sip_str_from_cstr(value);
-	result = sipwall_authn_start(&authn, &req, on_authn, NULL, &op);
+	return sipwall_authn_start(&authn, &req, fn, NULL, &op);
+}
+
+static void run_auth(void)
+{
+	enum sipwall_auth_result result = start_auth(user, password, alg, on_authn);
+
 	if (result != SIPWALL_AUTH_PENDING)
 		finish(sipwall_auth_result_name(result));
+}
+
+/*
+ * bench: N lookups (or digest rounds) of users u0..uN-1 (password pw-I),
+ * CONC of them in flight at a time.
+ */
+static struct {
+	unsigned int total, issued, done, conc;
+	unsigned int results[SIPWALL_AUTH_RESULT_COUNT];
+	bool auth;
+	struct timespec start;
+} bench;
+
+static void bench_count(enum sipwall_auth_result result)
+{
+	bench.done++;
+	bench.results[result]++;
+}
+
+static enum sipwall_auth_result result_of(enum sipwall_ldap_status status)
+{
+	return status == SIPWALL_LDAP_FOUND ? SIPWALL_AUTH_OK :
+	       status == SIPWALL_LDAP_NOT_FOUND ? SIPWALL_AUTH_UNKNOWN_USER :
+	       SIPWALL_AUTH_UNAVAILABLE;
+}
+
+static void bench_next(void);
+
+static void bench_check_end(void)
+{
+	struct timespec end;
+	double ms;
+	char answer[512];
+	size_t len;
+
+	if (bench.done < bench.total) {
+		bench_next();
+		return;
+	}
+	clock_gettime(CLOCK_MONOTONIC, &end);
+	ms = (double)(end.tv_sec - bench.start.tv_sec) * 1e3 +
+	     (double)(end.tv_nsec - bench.start.tv_nsec) / 1e6;
+	len = (size_t)snprintf(answer, sizeof(answer), "%u %s in %.0f ms: %.0f/s;", bench.total,
+			       bench.auth ? "digest rounds" : "lookups", ms,
+			       bench.total / (ms / 1e3));
+	for (int r = 0; r < SIPWALL_AUTH_RESULT_COUNT && len < sizeof(answer); r++)
+		if (bench.results[r])
+			len += (size_t)snprintf(answer + len, sizeof(answer) - len, " %u %s",
+						bench.results[r],
+						sipwall_auth_result_name((enum sipwall_auth_result)r));
+	finish(answer);
+}
+
+static void on_bench_lookup(void *ctx, enum sipwall_ldap_status status,
+			    const struct sipwall_credential *cred)
+{
+	(void)ctx;
+	(void)cred;
+	bench_count(result_of(status));
+	bench_check_end();
+}
+
+static void on_bench_auth(void *ctx, enum sipwall_auth_result result, struct sip_str u,
+			  const char *why)
+{
+	(void)ctx;
+	(void)u;
+	(void)why;
+	bench_count(result);
+	bench_check_end();
+}
+
+/* Tops the flight up; answers that come at once are counted here, not nested. */
+static void bench_next(void)
+{
+	while (bench.issued < bench.total && bench.issued - bench.done < bench.conc) {
+		char u[32], pw[32];
+		unsigned int i = bench.issued++;
+
+		snprintf(u, sizeof(u), "u%u", i);
+		snprintf(pw, sizeof(pw), "pw-%u", i);
+		if (bench.auth) {
+			enum sipwall_auth_result result = start_auth(u, pw, "SHA-256", on_bench_auth);
+
+			if (result != SIPWALL_AUTH_PENDING)
+				bench_count(result);
+		} else if (!sipwall_ldap_lookup(ldap, sip_str_from_cstr(u), sip_str_from_cstr(realm), 0,
+						on_bench_lookup, NULL)) {
+			bench_count(SIPWALL_AUTH_UNAVAILABLE);
+		}
+	}
+	if (bench.done == bench.total)
+		bench_check_end();
+}
+
+static void run_bench(unsigned int total, unsigned int conc, bool auth)
+{
+	memset(&bench, 0, sizeof(bench));
+	bench.total = total;
+	bench.conc = conc ? conc : 1;
+	bench.auth = auth;
+	if (!total) {
+		finish("bad-command");
+		return;
+	}
+	clock_gettime(CLOCK_MONOTONIC, &bench.start);
+	bench_next();
 }
 
 static void expand_user(const char *word)
@@ -207,6 +325,11 @@ static void on_start(struct sipwall_timer *t)
 			finish("out-of-memory");
 	} else if (!strcmp(cmd, "auth") && n >= 4) {
 		run_auth();
+	} else if (!strcmp(cmd, "bench") && n >= 3) {
+		/* a benchmark's whole run gets more time than one answer */
+		sipwall_timer_after(&limit_timer, 10 * COMMAND_LIMIT_MS);
+		run_bench((unsigned int)strtoul(w1, NULL, 10), (unsigned int)strtoul(password, NULL, 10),
+			  !strcmp(alg, "auth"));
 	} else if (!strcmp(cmd, "stats")) {
 		snprintf(answer, sizeof(answer), "lookups %llu hits %llu negative %llu queries %llu",
 			 (unsigned long long)st->lookups, (unsigned long long)st->cache_hits,
@@ -267,7 +390,7 @@ int main(int argc, char **argv)
 		goto out_cfg;
 	if (sipwall_loop_init(&ops))
 		goto out_cfg;
-	if (sipwall_auth_init(&authn.auth, realm, offer, 300, 1024, sipwall_now_ms()))
+	if (sipwall_auth_init(&authn.auth, realm, offer, 300, 65536, sipwall_now_ms()))
 		goto out_loop;
 	if (sipwall_guard_init(&authn.guard, &guard, NULL, NULL))
 		goto out_auth;
