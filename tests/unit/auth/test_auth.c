@@ -315,6 +315,44 @@ static void nc_table_forgets_safely(void **state)
 	teardown_all();
 }
 
+static struct sipwall_nonce_info info_in_set(unsigned int set, unsigned int n, uint64_t t)
+{
+	struct sipwall_nonce_info info = { .time_ms = t };
+	uint64_t low = set;
+
+	/* the set is the tag's first 8 bytes, masked; the rest tells nonces apart */
+	memcpy(info.tag, &low, sizeof(low));
+	memcpy(info.tag + 8, &n, sizeof(n));
+	return info;
+}
+
+static void nc_sets_are_independent(void **state)
+{
+	struct sipwall_nc_table t;
+	struct sipwall_nonce_info early = info_in_set(1, 999, 1000), info;
+
+	(void)state;
+	/* 16 slots: two sets of 8 */
+	assert_int_equal(sipwall_nc_init(&t, 16), 0);
+	for (unsigned int i = 0; i < 9; i++) {
+		info = info_in_set(0, i, 1000 + i);
+		assert_int_equal(sipwall_nc_update(&t, &info, 1, 2000, 30000), SIPWALL_NC_OK);
+	}
+	/* set 0 dropped its nonce of time 1000; set 1's nonce of that time is fine */
+	info = info_in_set(0, 100, 1000);
+	assert_int_equal(sipwall_nc_update(&t, &info, 1, 2000, 30000), SIPWALL_NC_UNKNOWN);
+	assert_int_equal(sipwall_nc_update(&t, &early, 1, 2000, 30000), SIPWALL_NC_OK);
+	assert_int_equal(sipwall_nc_update(&t, &early, 1, 2000, 30000), SIPWALL_NC_REPLAY);
+	assert_int_equal(sipwall_nc_update(&t, &early, 2, 2000, 30000), SIPWALL_NC_OK);
+	/* expired entries free their slots without raising the watermark */
+	for (unsigned int i = 0; i < 8; i++) {
+		info = info_in_set(1, i, 40000 + i);
+		assert_int_equal(sipwall_nc_update(&t, &info, 1, 40000, 30000), SIPWALL_NC_OK);
+	}
+	assert_int_equal(t.watermarks_ms[1], 0);
+	sipwall_nc_uninit(&t);
+}
+
 static void ipv6_client(void **state)
 {
 	struct sockaddr_in6 c6 = { .sin6_family = AF_INET6 };
@@ -378,6 +416,7 @@ void add_auth_tests(void)
 	add_test("auth: malformed answers", malformed_answers);
 	add_test("auth: key rotation keeps the previous key one lifetime", key_rotation);
 	add_test("auth: a forgotten nonce is stale, never replayable", nc_table_forgets_safely);
+	add_test("auth: nonce-count sets forget independently; expiry frees slots", nc_sets_are_independent);
 	add_test("auth: IPv6 clients", ipv6_client);
 	add_test("auth: a credential of the other algorithm", credential_without_alg);
 	add_test("auth: init refuses bad realms and empty offers", bad_realm_refused);
