@@ -12,7 +12,6 @@ struct sipwall_authn_op {
 	sipwall_authn_fn fn;
 	void *ctx;
 	struct sockaddr_storage client;
-	bool fresh;			/* the lookup bypassed the cache */
 	struct sipwall_auth_pending pending;
 };
 
@@ -33,7 +32,7 @@ static void account(struct sipwall_authn *a, const struct sipwall_auth_pending *
 }
 
 static void on_lookup(void *ctx, enum sipwall_ldap_status status,
-		      const struct sipwall_credential *cred)
+		      const struct sipwall_credential *cred, bool cached)
 {
 	struct sipwall_authn_op *op = ctx;
 	struct sipwall_authn *a = op->a;
@@ -54,8 +53,7 @@ static void on_lookup(void *ctx, enum sipwall_ldap_status status,
 		 * A cached credential may predate a password change: ask the
 		 * directory itself once before calling the password wrong.
 		 */
-		if (result == SIPWALL_AUTH_BAD_RESPONSE && !op->fresh) {
-			op->fresh = true;
+		if (result == SIPWALL_AUTH_BAD_RESPONSE && cached) {
 			op->lookup = sipwall_ldap_lookup(a->ldap, op->pending.creds.username,
 							 sip_str_make(a->auth.realm, a->auth.realm_len),
 							 SIPWALL_LDAP_FRESH, on_lookup, op);

@@ -46,6 +46,7 @@ struct sipwall_ldap_req {
 	bool queued, sent, done;
 	unsigned int entries;
 	bool has_cred;
+	bool cached;				/* answered from a cache */
 	uint64_t sent_ms;
 	enum sipwall_ldap_status status;
 	struct sipwall_credential cred;
@@ -100,7 +101,8 @@ static void deliver(struct sipwall_deferred *d)
 	struct sipwall_ldap_req *req = container_of(d, struct sipwall_ldap_req, deferred);
 
 	if (req->fn)
-		req->fn(req->ctx, req->status, req->status == SIPWALL_LDAP_FOUND ? &req->cred : NULL);
+		req->fn(req->ctx, req->status, req->status == SIPWALL_LDAP_FOUND ? &req->cred : NULL,
+			req->cached);
 	sipwall_credential_wipe(&req->cred);
 	free(req);
 }
@@ -754,11 +756,13 @@ struct sipwall_ldap_req *sipwall_ldap_lookup(struct sipwall_ldap *l, struct sip_
 	if (hit) {
 		l->stats.cache_hits++;
 		req->cred = hit->cred;
+		req->cached = true;
 		complete(req, SIPWALL_LDAP_FOUND);
 		return req;
 	}
 	if (sipwall_lru_get(&l->negative, req->key, key_len, now)) {
 		l->stats.negative_hits++;
+		req->cached = true;
 		complete(req, SIPWALL_LDAP_NOT_FOUND);
 		return req;
 	}

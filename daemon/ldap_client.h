@@ -38,10 +38,11 @@ const char *sipwall_ldap_status_name(enum sipwall_ldap_status status);
 /*
  * Called once per lookup, always from the event loop and never from within
  * sipwall_ldap_lookup(). cred is set for FOUND only and is valid during
- * the call (copy what you keep: it is wiped afterwards).
+ * the call (copy what you keep: it is wiped afterwards); cached tells that
+ * the answer came from a cache, not from the directory just now.
  */
 typedef void (*sipwall_ldap_fn)(void *ctx, enum sipwall_ldap_status status,
-				const struct sipwall_credential *cred);
+				const struct sipwall_credential *cred, bool cached);
 
 struct sipwall_ldap;
 struct sipwall_ldap_req;

@@ -62,10 +62,11 @@ static void on_limit(struct sipwall_timer *t)
 }
 
 static void on_lookup(void *ctx, enum sipwall_ldap_status status,
-		      const struct sipwall_credential *cred)
+		      const struct sipwall_credential *cred, bool cached)
 {
 	char answer[64];
 
+	(void)cached;
 	if (ctx) {
 		/* check: the directory's credential against the password */
 		struct sipwall_credential mine;
@@ -99,11 +100,12 @@ static char both_answer[sizeof(user) + sizeof(password) + 64];
 static unsigned int both_count;
 
 static void on_both(void *ctx, enum sipwall_ldap_status status,
-		    const struct sipwall_credential *cred)
+		    const struct sipwall_credential *cred, bool cached)
 {
 	size_t n = strlen(both_answer);
 
 	(void)cred;
+	(void)cached;
 	snprintf(both_answer + n, sizeof(both_answer) - n, "%s%s:%s", n ? " " : "",
 		 (const char *)ctx, status == SIPWALL_LDAP_FOUND ? "found" :
 		 status == SIPWALL_LDAP_NOT_FOUND ? "not-found" : "unavailable");
@@ -222,10 +224,11 @@ static void bench_check_end(void)
 }
 
 static void on_bench_lookup(void *ctx, enum sipwall_ldap_status status,
-			    const struct sipwall_credential *cred)
+			    const struct sipwall_credential *cred, bool cached)
 {
 	(void)ctx;
 	(void)cred;
+	(void)cached;
 	bench_count(result_of(status));
 	bench_check_end();
 }
