@@ -225,7 +225,8 @@ echo wrong-secret > "$tmp/wrong.pw"
 # ---- ldaptest, one at a time ----
 reply=
 start_lt() {
-	coproc LT { exec "$ldaptest" "$@" 2>> "$tmp/ldaptest.log"; }
+	# shellcheck disable=SC2086 # LDAPTEST_WRAP: a command line, e.g. valgrind
+	coproc LT { exec ${LDAPTEST_WRAP:-} "$ldaptest" "$@" 2>> "$tmp/ldaptest.log"; }
 	lt_pid=$LT_PID
 }
 ask() {
@@ -259,5 +260,5 @@ stop_lt() {
 
 common=(uri="ldap://127.0.0.1:$port" base="$base" bind_dn="$service"
 	bind_password_file="$tmp/bind.pw" realm="$realm" reconnect_min=100
-	reconnect_max=400 request_timeout=2000 network_timeout=1000)
+	reconnect_max=400 request_timeout=2000 network_timeout=2000)
 
