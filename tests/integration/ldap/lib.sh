@@ -230,7 +230,12 @@ start_lt() {
 	lt_pid=$LT_PID
 }
 ask() {
+	local late
 	reply="(no answer)"
+	# an answer that came after its command gave up must not answer this one
+	while IFS= read -r -t 0.01 late <&"${LT[0]}"; do
+		echo "# late answer dropped: $late"
+	done
 	echo "$1" >&"${LT[1]}" 2> /dev/null || return
 	IFS= read -r -t 20 reply <&"${LT[0]}" || reply="(no answer)"
 }
