@@ -12,6 +12,25 @@ static struct sipwall_lru_entry *entry_of(void *record)
 	return container_of(record, struct sipwall_lru_entry, data);
 }
 
+static struct sipwall_lru_entry *entry_of_link(struct sipwall_lru_link *link)
+{
+	return container_of(link, struct sipwall_lru_entry, link);
+}
+
+static void link_remove(struct sipwall_lru_link *link)
+{
+	link->prev->next = link->next;
+	link->next->prev = link->prev;
+}
+
+static void link_push_front(struct sipwall_lru_link *head, struct sipwall_lru_link *link)
+{
+	link->next = head->next;
+	link->prev = head;
+	head->next->prev = link;
+	head->next = link;
+}
+
 static unsigned char *key_of(const struct sipwall_lru *lru, struct sipwall_lru_entry *e)
 {
 	return e->data + lru->record_size;
@@ -29,8 +48,7 @@ int sipwall_lru_init(struct sipwall_lru *lru, size_t capacity, size_t record_siz
 
 static void unlink_entry(struct sipwall_lru *lru, struct sipwall_lru_entry *e)
 {
-	e->prev->next = e->next;
-	e->next->prev = e->prev;
+	link_remove(&e->link);
 	sipwall_htab_remove(&lru->tab, &e->node);
 	lru->count--;
 	OPENSSL_cleanse(e->data, lru->record_size + e->key_len);
@@ -40,7 +58,7 @@ static void unlink_entry(struct sipwall_lru *lru, struct sipwall_lru_entry *e)
 void sipwall_lru_clear(struct sipwall_lru *lru)
 {
 	while (lru->head.next != &lru->head)
-		unlink_entry(lru, lru->head.next);
+		unlink_entry(lru, entry_of_link(lru->head.next));
 }
 
 void sipwall_lru_uninit(struct sipwall_lru *lru)
@@ -64,12 +82,8 @@ static struct sipwall_lru_entry *find(struct sipwall_lru *lru, const void *key, 
 
 static void to_front(struct sipwall_lru *lru, struct sipwall_lru_entry *e)
 {
-	e->prev->next = e->next;
-	e->next->prev = e->prev;
-	e->next = lru->head.next;
-	e->prev = &lru->head;
-	lru->head.next->prev = e;
-	lru->head.next = e;
+	link_remove(&e->link);
+	link_push_front(&lru->head, &e->link);
 }
 
 void *sipwall_lru_get(struct sipwall_lru *lru, const void *key, size_t key_len, uint64_t now_ms)
@@ -102,17 +116,14 @@ void *sipwall_lru_put(struct sipwall_lru *lru, const void *key, size_t key_len,
 	if (!lru->capacity)
 		return NULL;
 	if (lru->count >= lru->capacity)
-		unlink_entry(lru, lru->head.prev);
+		unlink_entry(lru, entry_of_link(lru->head.prev));
 	e = calloc(1, sizeof(*e) + lru->record_size + key_len);
 	if (!e)
 		return NULL;
 	memcpy(key_of(lru, e), key, key_len);
 	e->key_len = key_len;
 	e->expires_ms = expires_ms;
-	e->prev = &lru->head;
-	e->next = lru->head.next;
-	lru->head.next->prev = e;
-	lru->head.next = e;
+	link_push_front(&lru->head, &e->link);
 	sipwall_htab_insert(&lru->tab, &e->node, hash);
 	lru->count++;
 	*created = true;

@@ -15,9 +15,13 @@
 
 #include "hashtab.h"
 
+struct sipwall_lru_link {
+	struct sipwall_lru_link *prev, *next;
+};
+
 struct sipwall_lru_entry {
 	struct sipwall_hnode node;
-	struct sipwall_lru_entry *prev, *next;	/* most recently used first */
+	struct sipwall_lru_link link;		/* most recently used first */
 	uint64_t expires_ms;
 	size_t key_len;
 	/* record, then key */
@@ -26,7 +30,7 @@ struct sipwall_lru_entry {
 
 struct sipwall_lru {
 	struct sipwall_htab tab;
-	struct sipwall_lru_entry head;		/* list sentinel */
+	struct sipwall_lru_link head;		/* list sentinel */
 	size_t count, capacity, record_size;
 };
 

@@ -34,9 +34,13 @@ enum conn_state {
 	ST_READY,
 };
 
+struct req_link {
+	struct req_link *prev, *next;
+};
+
 struct sipwall_ldap_req {
 	struct sipwall_ldap *ldap;
-	struct sipwall_ldap_req *prev, *next;	/* on the waiting list */
+	struct req_link link;			/* on the waiting list */
 	struct sipwall_hnode node;		/* in the sent table, by message id */
 	struct sipwall_timer timer;		/* request_timeout */
 	struct sipwall_deferred deferred;
@@ -68,7 +72,7 @@ struct sipwall_ldap {
 	struct sipwall_timer conn_timer;	/* connect/bind timeout, reconnect */
 	struct sipwall_timer drain_timer;	/* more results buffered in libldap */
 	int op_msgid;			/* StartTLS or bind */
-	struct sipwall_ldap_req waiting;	/* list sentinel */
+	struct req_link waiting;		/* list sentinel, oldest first */
 	struct sipwall_htab sent;
 	unsigned int pending;
 	uint64_t last_rx_ms;
@@ -77,6 +81,17 @@ struct sipwall_ldap {
 	struct sipwall_ldap_stats stats;
 	char *attrs[2];
 };
+
+static struct sipwall_ldap_req *req_of(struct req_link *link)
+{
+	return container_of(link, struct sipwall_ldap_req, link);
+}
+
+static void link_remove(struct req_link *link)
+{
+	link->prev->next = link->next;
+	link->next->prev = link->prev;
+}
 
 struct positive_record {
 	struct sipwall_credential cred;
@@ -116,8 +131,7 @@ static void complete(struct sipwall_ldap_req *req, enum sipwall_ldap_status stat
 		return;
 	req->done = true;
 	if (req->queued) {
-		req->prev->next = req->next;
-		req->next->prev = req->prev;
+		link_remove(&req->link);
 		req->queued = false;
 		l->pending--;
 	}
@@ -142,7 +156,7 @@ static void complete(struct sipwall_ldap_req *req, enum sipwall_ldap_status stat
 static void fail_waiting(struct sipwall_ldap *l)
 {
 	while (l->waiting.next != &l->waiting)
-		complete(l->waiting.next, SIPWALL_LDAP_UNAVAILABLE);
+		complete(req_of(l->waiting.next), SIPWALL_LDAP_UNAVAILABLE);
 }
 
 static void fail_sent(struct sipwall_ldap *l)
@@ -217,8 +231,7 @@ static void send_search(struct sipwall_ldap_req *req)
 			conn_failed(l);
 		return;
 	}
-	req->prev->next = req->next;
-	req->next->prev = req->prev;
+	link_remove(&req->link);
 	req->queued = false;
 	req->sent = true;
 	req->sent_ms = sipwall_now_ms();
@@ -230,7 +243,7 @@ static void send_waiting(struct sipwall_ldap *l)
 {
 	/* bounded by max_pending; a failure may end the connection midway */
 	while (l->state == ST_READY && l->waiting.next != &l->waiting)
-		send_search(l->waiting.next);
+		send_search(req_of(l->waiting.next));
 }
 
 static void on_request_timeout(struct sipwall_timer *timer)
@@ -770,10 +783,10 @@ struct sipwall_ldap_req *sipwall_ldap_lookup(struct sipwall_ldap *l, struct sip_
 		complete(req, SIPWALL_LDAP_UNAVAILABLE);
 		return req;
 	}
-	req->prev = l->waiting.prev;
-	req->next = &l->waiting;
-	l->waiting.prev->next = req;
-	l->waiting.prev = req;
+	req->link.prev = l->waiting.prev;
+	req->link.next = &l->waiting;
+	l->waiting.prev->next = &req->link;
+	l->waiting.prev = &req->link;
 	req->queued = true;
 	l->pending++;
 	sipwall_timer_after(&req->timer, l->cfg.request_timeout_ms);
