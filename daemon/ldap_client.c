@@ -42,6 +42,10 @@ struct sipwall_ldap_req {
 	struct sipwall_ldap *ldap;
 	struct req_link link;			/* on the waiting list */
 	struct sipwall_hnode node;		/* in the sent table, by message id */
+	struct sipwall_hnode asking;		/* in the table of searches in flight, by key */
+	struct sipwall_ldap_req *followers;	/* same key, asked meanwhile: answered with us */
+	struct sipwall_ldap_req *next_follower;
+	bool leads, follows;
 	struct sipwall_timer timer;		/* request_timeout */
 	struct sipwall_deferred deferred;
 	sipwall_ldap_fn fn;			/* NULL: cancelled */
@@ -74,6 +78,7 @@ struct sipwall_ldap {
 	int op_msgid;			/* StartTLS or bind */
 	struct req_link waiting;		/* list sentinel, oldest first */
 	struct sipwall_htab sent;
+	struct sipwall_htab asking;		/* one search per key at a time */
 	unsigned int pending;
 	uint64_t last_rx_ms;
 	unsigned int generation;	/* of the connection: bumped when it closes */
@@ -150,7 +155,35 @@ static void complete(struct sipwall_ldap_req *req, enum sipwall_ldap_status stat
 		l->stats.unavailable++;
 	if (status != SIPWALL_LDAP_FOUND)
 		sipwall_credential_wipe(&req->cred);
+	if (req->follows)
+		l->pending--;
+	if (req->leads) {
+		sipwall_htab_remove(&l->asking, &req->asking);
+		req->leads = false;
+	}
+	/* bounded by max_pending; followers never lead, so this does not recurse */
+	while (req->followers) {
+		struct sipwall_ldap_req *f = req->followers;
+
+		req->followers = f->next_follower;
+		f->cred = req->cred;
+		complete(f, status);
+	}
 	sipwall_loop_defer(&req->deferred, deliver);
+}
+
+/* The search in flight for this key, if any. */
+static struct sipwall_ldap_req *find_asking(struct sipwall_ldap *l, const char *key,
+					    size_t key_len, uint64_t hash)
+{
+	for (struct sipwall_hnode *n = sipwall_htab_first(&l->asking, hash); n;
+	     n = sipwall_htab_next(n, hash)) {
+		struct sipwall_ldap_req *req = container_of(n, struct sipwall_ldap_req, asking);
+
+		if (req->key_len == key_len && !memcmp(req->key, key, key_len))
+			return req;
+	}
+	return NULL;
 }
 
 static void fail_waiting(struct sipwall_ldap *l)
@@ -687,8 +720,10 @@ struct sipwall_ldap *sipwall_ldap_create(const struct sipwall_ldap_config *cfg)
 		goto err_free;
 	if (sipwall_htab_init(&l->sent))
 		goto err_cfg;
-	if (sipwall_lru_init(&l->positive, cfg->cache_size, sizeof(struct positive_record)))
+	if (sipwall_htab_init(&l->asking))
 		goto err_sent;
+	if (sipwall_lru_init(&l->positive, cfg->cache_size, sizeof(struct positive_record)))
+		goto err_asking;
 	if (sipwall_lru_init(&l->negative, cfg->negative_cache_size, 1))
 		goto err_positive;
 	if (needs_tls(&l->cfg)) {
@@ -712,6 +747,8 @@ err_negative:
 	sipwall_lru_uninit(&l->negative);
 err_positive:
 	sipwall_lru_uninit(&l->positive);
+err_asking:
+	sipwall_htab_uninit(&l->asking);
 err_sent:
 	sipwall_htab_uninit(&l->sent);
 err_cfg:
@@ -732,6 +769,7 @@ void sipwall_ldap_destroy(struct sipwall_ldap *l)
 	SSL_CTX_free(l->tls_ctx);
 	sipwall_lru_uninit(&l->negative);
 	sipwall_lru_uninit(&l->positive);
+	sipwall_htab_uninit(&l->asking);
 	sipwall_htab_uninit(&l->sent);
 	sipwall_ldap_config_free(&l->cfg);
 	free(l);
@@ -745,8 +783,9 @@ struct sipwall_ldap_req *sipwall_ldap_lookup(struct sipwall_ldap *l, struct sip_
 		     realm.len <= REALM_MAX && sipwall_ldap_name_valid(user);
 	size_t key_len = valid ? user.len + 1 + realm.len : 0;
 	struct sipwall_ldap_req *req = calloc(1, sizeof(*req) + key_len);
-	uint64_t now = sipwall_now_ms();
+	uint64_t now = sipwall_now_ms(), hash;
 	const struct positive_record *hit;
+	struct sipwall_ldap_req *leader;
 
 	if (!req)
 		return NULL;
@@ -783,6 +822,19 @@ struct sipwall_ldap_req *sipwall_ldap_lookup(struct sipwall_ldap *l, struct sip_
 		complete(req, SIPWALL_LDAP_UNAVAILABLE);
 		return req;
 	}
+	hash = sipwall_hash(req->key, key_len, 0);
+	leader = find_asking(l, req->key, key_len, hash);
+	if (leader) {
+		/* the directory is being asked already: its answer will do */
+		req->follows = true;
+		req->next_follower = leader->followers;
+		leader->followers = req;
+		l->pending++;
+		l->stats.coalesced++;
+		return req;
+	}
+	req->leads = true;
+	sipwall_htab_insert(&l->asking, &req->asking, hash);
 	req->link.prev = l->waiting.prev;
 	req->link.next = &l->waiting;
 	l->waiting.prev->next = &req->link;

@@ -49,6 +49,7 @@ struct sipwall_ldap_req;
 
 struct sipwall_ldap_stats {
 	uint64_t lookups, cache_hits, negative_hits, queries;
+	uint64_t coalesced;	/* answered by a search another lookup had started */
 	uint64_t found, not_found, unavailable, timeouts;
 	uint64_t connects, connect_failures;
 };

@@ -15,7 +15,7 @@
  *                          USER:found|not-found|unavailable USER:...
  *   bench N CONC [auth]    N lookups (or whole digest rounds) of users uI with
  *                          password pw-I, CONC at a time: the rate
- *   stats                  lookups N hits N negative N queries N
+ *   stats                  lookups N hits N negative N queries N coalesced N
  *   connected              yes | no
  *   wait MS                runs the loop for MS milliseconds: ok
  *   flush                  empties the caches: ok
@@ -334,9 +334,11 @@ static void on_start(struct sipwall_timer *t)
 		run_bench((unsigned int)strtoul(w1, NULL, 10), (unsigned int)strtoul(password, NULL, 10),
 			  !strcmp(alg, "auth"));
 	} else if (!strcmp(cmd, "stats")) {
-		snprintf(answer, sizeof(answer), "lookups %llu hits %llu negative %llu queries %llu",
+		snprintf(answer, sizeof(answer),
+			 "lookups %llu hits %llu negative %llu queries %llu coalesced %llu",
 			 (unsigned long long)st->lookups, (unsigned long long)st->cache_hits,
-			 (unsigned long long)st->negative_hits, (unsigned long long)st->queries);
+			 (unsigned long long)st->negative_hits, (unsigned long long)st->queries,
+			 (unsigned long long)st->coalesced);
 		finish(answer);
 	} else if (!strcmp(cmd, "connected")) {
 		finish(sipwall_ldap_connected(ldap) ? "yes" : "no");
