@@ -477,6 +477,36 @@ bool sipwall_prefix_match(const struct sipwall_prefix *p, const struct sockaddr 
 	return true;
 }
 
+static bool same_string(const char *a, const char *b)
+{
+	return a == b || (a && b && !strcmp(a, b));
+}
+
+bool sipwall_ldap_config_equal(const struct sipwall_ldap_config *a,
+			       const struct sipwall_ldap_config *b)
+{
+	if (a->uri_count != b->uri_count)
+		return false;
+	for (unsigned int i = 0; i < a->uri_count; i++)
+		if (strcmp(a->uris[i], b->uris[i]))
+			return false;
+	/* the password itself, not its file: the file's content may have changed */
+	return same_string(a->base, b->base) && same_string(a->bind_dn, b->bind_dn) &&
+	       same_string(a->bind_password, b->bind_password) &&
+	       same_string(a->filter, b->filter) &&
+	       same_string(a->disabled_filter, b->disabled_filter) &&
+	       same_string(a->attribute, b->attribute) && a->form == b->form &&
+	       a->starttls == b->starttls && same_string(a->ca_file, b->ca_file) &&
+	       a->network_timeout_ms == b->network_timeout_ms &&
+	       a->request_timeout_ms == b->request_timeout_ms &&
+	       a->reconnect_min_ms == b->reconnect_min_ms &&
+	       a->reconnect_max_ms == b->reconnect_max_ms &&
+	       a->cache_size == b->cache_size && a->cache_ttl_s == b->cache_ttl_s &&
+	       a->negative_cache_size == b->negative_cache_size &&
+	       a->negative_cache_ttl_s == b->negative_cache_ttl_s &&
+	       a->max_pending == b->max_pending && a->retry_after_s == b->retry_after_s;
+}
+
 static int copy_string(char **dst, const char *src)
 {
 	*dst = NULL;

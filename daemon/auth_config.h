@@ -76,6 +76,12 @@ int sipwall_ldap_config_set(struct sipwall_ldap_config *c, const char *name, con
 /* Cross-key checks and the password file; writes "file:line: msg" lines, returns errors. */
 int sipwall_ldap_config_check(struct sipwall_ldap_config *c, const char *path, FILE *errors);
 void sipwall_ldap_config_free(struct sipwall_ldap_config *c);
+/*
+ * The same directory settings: on reload, a client whose settings did not
+ * change is kept, with its connection, caches and lookups in flight.
+ */
+bool sipwall_ldap_config_equal(const struct sipwall_ldap_config *a,
+			       const struct sipwall_ldap_config *b);
 /* A deep copy; -1 (and dst empty) if out of memory. */
 int sipwall_ldap_config_copy(struct sipwall_ldap_config *dst,
 			     const struct sipwall_ldap_config *src);

@@ -49,6 +49,13 @@ static void ldap_keys(void **state)
 	assert_int_equal(sipwall_ldap_config_copy(&copy, &c), 0);
 	assert_string_equal(copy.uris[1], "ldaps://[::1]:636/");
 	assert_string_equal(copy.filter, "(uid=%u)");
+	assert_true(sipwall_ldap_config_equal(&c, &copy));
+	set(&copy, "cache_ttl", "61");
+	assert_false(sipwall_ldap_config_equal(&c, &copy));
+	set(&copy, "cache_ttl", "60");
+	assert_true(sipwall_ldap_config_equal(&c, &copy));
+	set(&copy, "bind_password", "new");
+	assert_false(sipwall_ldap_config_equal(&c, &copy));
 	sipwall_ldap_config_free(&copy);
 	sipwall_ldap_config_free(&c);
 }
