@@ -177,6 +177,14 @@ sink_stop() {
 	sink_wait "$1"
 }
 
+# sink_end NAME: for sinks that must see nothing (they run with a long
+# -t): after the sender is done, a grace period for packets in flight, then
+# stop. A short -t instead could close before a slow sender even starts.
+sink_end() {
+	sleep 0.5
+	sink_stop "$1"
+}
+
 # kv NAME KEY: a value from a "key value" report in $lib_tmp/NAME.
 kv() {
 	awk -v k="$2" '$1 == k { print $2; exit }' "$lib_tmp/$1"
@@ -373,12 +381,12 @@ nothing_arrives() {
 	shift
 	local sns=$1 from=$2 to=$3
 	shift 3
-	if ! sink_start z "$ns" "${sopts[@]}" -t 1 "$addr"; then
+	if ! sink_start z "$ns" "${sopts[@]}" -t 60 "$addr"; then
 		fail "$desc: rtpsink could not listen on $addr"
 		return
 	fi
 	ip netns exec "$sns" "$RTPSEND" -n 20 -r $RATE "$@" "$from" "$to" >"$lib_tmp/send" 2>&1
-	sink_wait z
+	sink_end z
 	check_eq "$desc" "$(kv z received)" 0 "sink: $(report z)"
 }
 
@@ -389,14 +397,14 @@ nothing_arrives() {
 fragments() {
 	local desc=$1 from=$2 in=$3 to=$4 f0
 	f0=$(pstat $SWP pass_fragment)
-	sink_start c "$CALLEE" -t 1 "$to" || { fail "$desc: rtpsink"; return; }
+	sink_start c "$CALLEE" -t 60 "$to" || { fail "$desc: rtpsink"; return; }
 	if ! sink_start s "$SW" -n 10 -t 10 -l 3000 "$in"; then
 		fail "$desc: rtpsink could not listen on $in"
 		return
 	fi
 	send "$CALLER" -n 10 -r 200 -l 3000 "$from" "$in"
 	sink_wait s
-	sink_wait c
+	sink_end c
 	check_eq "$desc: reassembled, all 10 reach the local socket unchanged" \
 		"$(kv s unique)/$(kv s corrupt)" "10/0" "$(report s)"
 	check_eq "$desc: no fragment reaches the peer" "$(kv c received)" 0 "$(report c)"

@@ -23,7 +23,8 @@ static void usage(void)
 {
 	fprintf(stderr,
 		"usage: rtpsend [options] SRC-ADDR:PORT DST-ADDR:PORT\n"
-		"  -k KIND     rtp (default), rtcp, stun, badver (version 1)\n"
+		"  -k KIND     rtp (default), rtcp, stun, or malformed: badver (version 1),\n"
+		"              short, badcc, badext, badpad, shortrtcp (see util.h)\n"
 		"  -n COUNT    packets to send (default 50, at most 10000000)\n"
 		"  -r RATE     packets per second (default 500; 0 = as fast as possible)\n"
 		"  -t SECONDS  stop after this long whatever the count (default 10)\n"
@@ -106,7 +107,7 @@ int main(int argc, char **argv)
 		return 2;
 	}
 	if (!size)
-		size = kind == KIND_RTP ? 172 : kind_min_size(kind);
+		size = kind_default_size(kind);
 	if (size < kind_min_size(kind) ||
 	    ((kind == KIND_RTCP || kind == KIND_STUN) && size % 4)) {
 		fprintf(stderr, "rtpsend: size %zu too small or unaligned for %s\n",

@@ -39,7 +39,8 @@ static void usage(void)
 {
 	fprintf(stderr,
 		"usage: rtpsink [options] ADDR:PORT\n"
-		"  -k KIND     rtp (default), rtcp, stun, badver\n"
+		"  -k KIND     rtp (default), rtcp, stun, badver, short, badcc, badext,\n"
+		"              badpad, shortrtcp\n"
 		"  -n COUNT    stop after COUNT datagrams (default: only the time limit)\n"
 		"  -t SECONDS  stop after this long (default 5; decimals allowed)\n"
 		"  -l SIZE     every datagram must be SIZE bytes (default: any)\n"

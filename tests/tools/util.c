@@ -125,7 +125,39 @@ static const char *const kind_names[__KIND_MAX] = {
 	[KIND_RTCP] = "rtcp",
 	[KIND_STUN] = "stun",
 	[KIND_BADVER] = "badver",
+	[KIND_SHORT] = "short",
+	[KIND_BADCC] = "badcc",
+	[KIND_BADEXT] = "badext",
+	[KIND_BADPAD] = "badpad",
+	[KIND_SHORTRTCP] = "shortrtcp",
 };
+
+/* First two bytes of the malformed kinds. */
+static const uint8_t bad_head[__KIND_MAX][2] = {
+	[KIND_BADVER] = { 0x40, 0x00 },
+	[KIND_SHORT] = { 0x80, 0x00 },
+	[KIND_BADCC] = { 0x8f, 0x00 },
+	[KIND_BADEXT] = { 0x90, 0x00 },
+	[KIND_BADPAD] = { 0xa0, 0x00 },
+	[KIND_SHORTRTCP] = { 0x80, 200 },
+};
+
+size_t kind_default_size(int kind)
+{
+	switch (kind) {
+	case KIND_RTP:
+		return 172;
+	case KIND_SHORT:
+		return 8;
+	case KIND_BADCC:
+	case KIND_BADPAD:
+		return 20;
+	case KIND_BADEXT:
+		return 14;
+	default:
+		return kind_min_size(kind);
+	}
+}
 
 int kind_parse(const char *s)
 {
@@ -223,13 +255,15 @@ void pkt_build(uint8_t *buf, size_t len, int kind, uint32_t ssrc, uint32_t idx)
 		break;
 	default:
 		idx &= 0xffff;
-		buf[0] = 0x40;
-		buf[1] = 0;
+		buf[0] = bad_head[kind][0];
+		buf[1] = bad_head[kind][1];
 		put16(buf + 2, idx);
 		break;
 	}
 	for (i = pattern_start(kind); i < len; i++)
 		buf[i] = pattern_byte(ssrc, idx, i);
+	if (kind == KIND_BADPAD)
+		buf[len - 1] = 0xff;
 }
 
 int pkt_check(const uint8_t *buf, size_t len, int kind, uint32_t ssrc, uint32_t *idx)
@@ -239,12 +273,12 @@ int pkt_check(const uint8_t *buf, size_t len, int kind, uint32_t ssrc, uint32_t 
 	if (len < kind_min_size(kind) || len > sizeof(want))
 		return -1;
 	switch (kind) {
-	case KIND_RTP:
-	case KIND_BADVER:
-		*idx = get16(buf + 2);
+	case KIND_RTCP:
+	case KIND_STUN:
+		*idx = get32(buf + 8);
 		break;
 	default:
-		*idx = get32(buf + 8);
+		*idx = get16(buf + 2);
 		break;
 	}
 	pkt_build(want, len, kind, ssrc, *idx);

@@ -49,7 +49,16 @@ enum pkt_kind {
 	KIND_RTP,	/* RTP v2, PT 0, seq = idx, ts = idx * 160, SSRC */
 	KIND_RTCP,	/* RTCP SR (PT 200), SSRC, idx in the NTP msw word */
 	KIND_STUN,	/* STUN binding request, idx in the transaction id */
-	KIND_BADVER,	/* first byte 0x00 (version 0), idx at bytes 2..3 */
+	/*
+	 * Malformed ones: fixed first two bytes, idx at bytes 2..3, pattern
+	 * after; not valid RTP/RTCP, so a relay must leave them alone.
+	 */
+	KIND_BADVER,	/* 0x40: version 1 */
+	KIND_SHORT,	/* 0x80 0x00: version 2 but shorter than an RTP header (8 bytes) */
+	KIND_BADCC,	/* 0x8f 0x00: 15 CSRCs announced, 20 bytes given */
+	KIND_BADEXT,	/* 0x90 0x00: extension bit, no room for its header (14 bytes) */
+	KIND_BADPAD,	/* 0xa0 0x00: padding bit, last byte 255 > length (20 bytes) */
+	KIND_SHORTRTCP,	/* 0x80 0xc8: RTCP SR type in 4 bytes */
 	__KIND_MAX
 };
 
@@ -57,6 +66,8 @@ int kind_parse(const char *s);
 const char *kind_name(int kind);
 /* Minimum packet size of a kind (its header). */
 size_t kind_min_size(int kind);
+/* Default packet size of a kind. */
+size_t kind_default_size(int kind);
 /* Builds packet idx of a kind of len bytes into buf. */
 void pkt_build(uint8_t *buf, size_t len, int kind, uint32_t ssrc, uint32_t idx);
 /*

@@ -78,9 +78,9 @@ check_eq "no IPv6 route: stats drop_route +20 more" "$(($(swstat "$SW" drop_rout
 out=$(swctl flow add in 10.94.1.1:30012 from 10.94.1.2:5012 out 10.94.9.9:30012 to 10.94.2.2:6012 2>&1)
 comment "flow add with a non-local out address: exit $? $out"
 if [[ $(pflow $SWP 10.94.1.1:30012 id) != no-flow ]]; then
-	sink_start f "$CALLEE" -t 1 10.94.2.2:6012
+	sink_start f "$CALLEE" -t 60 10.94.2.2:6012
 	send "$CALLER" -n 20 -r 1000 10.94.1.2:5012 10.94.1.1:30012
-	sink_wait f
+	sink_end f
 	comment "... 20 sent: the callee got $(kv f received) from $(kv f source);" \
 		"flow: $(swctl -j flow list | jq -c '.[] | select(.in == "10.94.1.1:30012") | {packets, drop_route, drop_error}')"
 fi
