@@ -75,6 +75,14 @@ struct sipwall_ldap {
 	unsigned int backoff_ms;
 	struct sipwall_timer conn_timer;	/* connect/bind timeout, reconnect */
 	struct sipwall_timer drain_timer;	/* more results buffered in libldap */
+	/*
+	 * Serving from a later uri, we look for the first one to come back:
+	 * a TCP probe every reconnect_max; once it answers, new lookups wait
+	 * (draining) until those in flight are answered, then we switch.
+	 */
+	struct sipwall_timer failback_timer;
+	struct sipwall_io probe;
+	bool draining;
 	int op_msgid;			/* StartTLS or bind */
 	struct req_link waiting;		/* list sentinel, oldest first */
 	struct sipwall_htab sent;
@@ -144,6 +152,9 @@ static void complete(struct sipwall_ldap_req *req, enum sipwall_ldap_status stat
 		sipwall_htab_remove(&l->sent, &req->node);
 		req->sent = false;
 		l->pending--;
+		/* the last answer on the old connection: now switch */
+		if (l->draining && !l->sent.count)
+			sipwall_timer_after(&l->failback_timer, 0);
 	}
 	sipwall_timer_stop(&req->timer);
 	req->status = status;
@@ -275,7 +286,7 @@ static void send_search(struct sipwall_ldap_req *req)
 static void send_waiting(struct sipwall_ldap *l)
 {
 	/* bounded by max_pending; a failure may end the connection midway */
-	while (l->state == ST_READY && l->waiting.next != &l->waiting)
+	while (l->state == ST_READY && !l->draining && l->waiting.next != &l->waiting)
 		send_search(req_of(l->waiting.next));
 }
 
@@ -299,6 +310,15 @@ static void on_request_timeout(struct sipwall_timer *timer)
 
 /* ---- the connection ---- */
 
+static void probe_end(struct sipwall_ldap *l)
+{
+	if (l->probe.fd >= 0) {
+		sipwall_io_del(&l->probe);
+		close(l->probe.fd);
+		l->probe.fd = -1;
+	}
+}
+
 static void close_conn(struct sipwall_ldap *l)
 {
 	if (l->io.fd >= 0) {
@@ -316,8 +336,11 @@ static void close_conn(struct sipwall_ldap *l)
 	free(l->host);
 	l->host = NULL;
 	l->state = ST_DOWN;
+	l->draining = false;
+	probe_end(l);
 	sipwall_timer_stop(&l->conn_timer);
 	sipwall_timer_stop(&l->drain_timer);
+	sipwall_timer_stop(&l->failback_timer);
 	fail_sent(l);
 }
 
@@ -335,7 +358,11 @@ static void round_failed(struct sipwall_ldap *l)
 
 static void on_io(struct sipwall_io *io, uint32_t events);
 
-static int open_socket(struct sipwall_ldap *l, const char *uri)
+/*
+ * Starts a non-blocking TCP connect to uri's server, watched by io; *host
+ * (if asked for) gets the uri's host, to verify TLS against.
+ */
+static int tcp_connect(const char *uri, struct sipwall_io *io, sipwall_io_fn fn, char **host)
 {
 	struct addrinfo hints = { .ai_socktype = SOCK_STREAM, .ai_flags = AI_NUMERICSERV };
 	struct addrinfo *res = NULL;
@@ -354,20 +381,25 @@ static int open_socket(struct sipwall_ldap *l, const char *uri)
 		goto out;
 	if (connect(fd, res->ai_addr, res->ai_addrlen) && errno != EINPROGRESS)
 		goto out_fd;
-	l->host = strdup(lud->lud_host);
-	if (!l->host)
-		goto out_fd;
-	if (sipwall_io_add(&l->io, fd, EPOLLOUT, on_io))
+	if (host) {
+		*host = strdup(lud->lud_host);
+		if (!*host)
+			goto out_fd;
+	}
+	if (sipwall_io_add(io, fd, EPOLLOUT, fn))
 		goto out_host;
 	rc = 0;
 	goto out;
 
 out_host:
-	free(l->host);
-	l->host = NULL;
+	if (host) {
+		free(*host);
+		*host = NULL;
+	}
 out_fd:
 	log_debug("ldap: connect to %s: %s", uri, strerror(errno));
 	close(fd);
+	io->fd = -1;
 out:
 	if (res)
 		freeaddrinfo(res);
@@ -376,10 +408,23 @@ out:
 	return rc;
 }
 
+/* The TCP connection of io is up: 1; not yet (a late event): 0; failed: -1. */
+static int tcp_connected(struct sipwall_io *io)
+{
+	struct sockaddr_storage peer;
+	socklen_t peer_len = sizeof(peer), len;
+	int err = 0;
+
+	len = sizeof(err);
+	if (getsockopt(io->fd, SOL_SOCKET, SO_ERROR, &err, &len) || err)
+		return -1;
+	return getpeername(io->fd, (struct sockaddr *)&peer, &peer_len) ? 0 : 1;
+}
+
 static void connect_next(struct sipwall_ldap *l)
 {
 	for (; l->uri_index < l->cfg.uri_count; l->uri_index++) {
-		if (!open_socket(l, l->cfg.uris[l->uri_index])) {
+		if (!tcp_connect(l->cfg.uris[l->uri_index], &l->io, on_io, &l->host)) {
 			l->state = ST_CONNECTING;
 			sipwall_timer_after(&l->conn_timer, l->cfg.network_timeout_ms);
 			return;
@@ -420,6 +465,8 @@ static void ready(struct sipwall_ldap *l)
 	l->stats.connects++;
 	sipwall_timer_stop(&l->conn_timer);
 	log_info("ldap: connected to %s", uri_now(l));
+	if (l->uri_index)
+		sipwall_timer_after(&l->failback_timer, l->cfg.reconnect_max_ms);
 	send_waiting(l);
 }
 
@@ -658,6 +705,54 @@ static void read_results(struct sipwall_ldap *l)
 	sipwall_timer_after(&l->drain_timer, 0);
 }
 
+static void on_probe(struct sipwall_io *io, uint32_t events)
+{
+	struct sipwall_ldap *l = container_of(io, struct sipwall_ldap, probe);
+	int rc = tcp_connected(io);
+
+	(void)events;
+	if (!rc)
+		return;
+	probe_end(l);
+	sipwall_timer_stop(&l->failback_timer);
+	if (rc < 0) {
+		sipwall_timer_after(&l->failback_timer, l->cfg.reconnect_max_ms);
+		return;
+	}
+	log_info("ldap: %s is back: moving to it once %u lookups are answered", l->cfg.uris[0],
+		 (unsigned int)l->sent.count);
+	l->draining = true;
+	if (!l->sent.count)
+		sipwall_timer_after(&l->failback_timer, 0);
+}
+
+static void on_failback(struct sipwall_timer *timer)
+{
+	struct sipwall_ldap *l = container_of(timer, struct sipwall_ldap, failback_timer);
+
+	if (l->state != ST_READY || !l->uri_index)
+		return;
+	if (l->draining) {
+		/* lookups waiting now go to the first uri (or, failing it, on down the list) */
+		if (!l->sent.count) {
+			close_conn(l);
+			l->uri_index = 0;
+			connect_next(l);
+		}
+		return;
+	}
+	if (l->probe.fd >= 0) {
+		/* the probe found nobody within network_timeout */
+		probe_end(l);
+		sipwall_timer_after(&l->failback_timer, l->cfg.reconnect_max_ms);
+		return;
+	}
+	if (tcp_connect(l->cfg.uris[0], &l->probe, on_probe, NULL))
+		sipwall_timer_after(&l->failback_timer, l->cfg.reconnect_max_ms);
+	else
+		sipwall_timer_after(&l->failback_timer, l->cfg.network_timeout_ms);
+}
+
 static void on_drain(struct sipwall_timer *timer)
 {
 	struct sipwall_ldap *l = container_of(timer, struct sipwall_ldap, drain_timer);
@@ -669,10 +764,7 @@ static void on_drain(struct sipwall_timer *timer)
 static void on_io(struct sipwall_io *io, uint32_t events)
 {
 	struct sipwall_ldap *l = container_of(io, struct sipwall_ldap, io);
-	int err = 0;
-	socklen_t len = sizeof(err);
-	struct sockaddr_storage peer;
-	socklen_t peer_len = sizeof(peer);
+	int rc;
 
 	(void)events;
 	if (l->state == ST_TLS) {
@@ -685,13 +777,14 @@ static void on_io(struct sipwall_io *io, uint32_t events)
 			read_results(l);
 		return;
 	}
-	if (getsockopt(io->fd, SOL_SOCKET, SO_ERROR, &err, &len) || err) {
-		log_debug("ldap: connect to %s: %s", uri_now(l), strerror(err));
+	rc = tcp_connected(io);
+	if (rc < 0) {
+		log_debug("ldap: connect to %s failed", uri_now(l));
 		conn_failed(l);
 		return;
 	}
 	/* not connected yet: a late event for an earlier socket */
-	if (getpeername(io->fd, (struct sockaddr *)&peer, &peer_len))
+	if (!rc)
 		return;
 	if (start_session(l)) {
 		log_warn("ldap: session with %s failed", uri_now(l));
@@ -736,7 +829,9 @@ struct sipwall_ldap *sipwall_ldap_create(const struct sipwall_ldap_config *cfg)
 	}
 	l->attrs[0] = l->cfg.attribute;
 	l->io.fd = -1;
+	l->probe.fd = -1;
 	l->waiting.prev = l->waiting.next = &l->waiting;
+	sipwall_timer_init(&l->failback_timer, on_failback);
 	sipwall_timer_init(&l->conn_timer, on_conn_timer);
 	sipwall_timer_init(&l->drain_timer, on_drain);
 	l->state = ST_DOWN;
@@ -842,7 +937,7 @@ struct sipwall_ldap_req *sipwall_ldap_lookup(struct sipwall_ldap *l, struct sip_
 	req->queued = true;
 	l->pending++;
 	sipwall_timer_after(&req->timer, l->cfg.request_timeout_ms);
-	if (l->state == ST_READY)
+	if (l->state == ST_READY && !l->draining)
 		send_search(req);
 	return req;
 }
@@ -856,6 +951,11 @@ void sipwall_ldap_cancel(struct sipwall_ldap_req *req)
 bool sipwall_ldap_connected(const struct sipwall_ldap *l)
 {
 	return l->state == ST_READY;
+}
+
+const char *sipwall_ldap_server(const struct sipwall_ldap *l)
+{
+	return l->state == ST_READY ? uri_now(l) : NULL;
 }
 
 const struct sipwall_ldap_stats *sipwall_ldap_stats(const struct sipwall_ldap *l)

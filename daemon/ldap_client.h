@@ -5,7 +5,8 @@
  * non-blocking connect, then an asynchronous bind and asynchronous
  * searches whose results are read when the connection's socket is
  * readable. One connection, servers tried in the configured order
- * (failover), reconnection with exponential backoff.
+ * (failover), reconnection with exponential backoff; while a later server
+ * serves, the first is probed and gone back to once it answers.
  *
  * Results: FOUND with the user's credential, NOT_FOUND (no such user, a
  * disabled one, a name that cannot be a user, an ambiguous one), or
@@ -79,6 +80,8 @@ struct sipwall_ldap_req *sipwall_ldap_lookup(struct sipwall_ldap *ldap, struct s
 void sipwall_ldap_cancel(struct sipwall_ldap_req *req);
 
 bool sipwall_ldap_connected(const struct sipwall_ldap *ldap);
+/* The uri connected to, or NULL. */
+const char *sipwall_ldap_server(const struct sipwall_ldap *ldap);
 const struct sipwall_ldap_stats *sipwall_ldap_stats(const struct sipwall_ldap *ldap);
 /* Drops both caches (after a directory change, or on SIGHUP). */
 void sipwall_ldap_flush(struct sipwall_ldap *ldap);

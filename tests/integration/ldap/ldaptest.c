@@ -17,6 +17,7 @@
  *                          password pw-I, CONC at a time: the rate
  *   stats                  lookups N hits N negative N queries N coalesced N
  *   connected              yes | no
+ *   server                 the uri connected to, or none
  *   wait MS                runs the loop for MS milliseconds: ok
  *   flush                  empties the caches: ok
  * A user name "@N" stands for N characters 'x'.
@@ -342,6 +343,8 @@ static void on_start(struct sipwall_timer *t)
 		finish(answer);
 	} else if (!strcmp(cmd, "connected")) {
 		finish(sipwall_ldap_connected(ldap) ? "yes" : "no");
+	} else if (!strcmp(cmd, "server")) {
+		finish(sipwall_ldap_server(ldap) ? sipwall_ldap_server(ldap) : "none");
 	} else if (!strcmp(cmd, "wait") && n >= 2) {
 		sipwall_timer_stop(&limit_timer);
 		sipwall_timer_after(&limit_timer, strtoul(w1, NULL, 10));

@@ -29,6 +29,7 @@ not_ok() { n=$((n + 1)); failed=$((failed + 1)); echo "not ok $n - $1"; }
 tmp=$(mktemp -d /tmp/sipwall-ldap.XXXXXX)
 slapd_pid=
 lt_pid=
+forwarder=
 # ends a process of ours: TERM (after CONT, in case a test stopped it), KILL after 5 s
 end_pid() {
 	kill -CONT "$1" 2> /dev/null
@@ -42,6 +43,7 @@ end_pid() {
 }
 cleanup() {
 	[[ -z $lt_pid ]] || end_pid "$lt_pid"
+	[[ -z $forwarder ]] || end_pid "$forwarder"
 	[[ -z $slapd_pid ]] || end_pid "$slapd_pid"
 	rm -rf "$tmp"
 }
