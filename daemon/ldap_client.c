@@ -110,13 +110,6 @@ struct positive_record {
 	struct sipwall_credential cred;
 };
 
-const char *sipwall_ldap_status_name(enum sipwall_ldap_status status)
-{
-	static const char *const names[] = { "found", "not found", "unavailable" };
-
-	return names[status];
-}
-
 static const char *uri_now(const struct sipwall_ldap *l)
 {
 	return l->cfg.uris[l->uri_index < l->cfg.uri_count ? l->uri_index : 0];

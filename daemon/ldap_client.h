@@ -34,8 +34,6 @@ enum sipwall_ldap_status {
 	SIPWALL_LDAP_UNAVAILABLE,
 };
 
-const char *sipwall_ldap_status_name(enum sipwall_ldap_status status);
-
 /*
  * Called once per lookup, always from the event loop and never from within
  * sipwall_ldap_lookup(). cred is set for FOUND only and is valid during

@@ -16,6 +16,8 @@
  *   bench N CONC [auth]    N lookups (or whole digest rounds) of users uI with
  *                          password pw-I, CONC at a time: the rate
  *   stats                  lookups N hits N negative N queries N coalesced N
+ *   cancel USER [PASSWORD] a lookup (with PASSWORD: a digest round) cancelled at
+ *                          once; 500 ms later: called | not-called
  *   connected              yes | no
  *   server                 the uri connected to, or none
  *   wait MS                runs the loop for MS milliseconds: ok
@@ -96,6 +98,35 @@ static void on_lookup(void *ctx, enum sipwall_ldap_status status,
 	}
 }
 
+/* cancel: whether a cancelled lookup's callback ran anyway */
+static bool cancelled_called;
+
+static void on_cancelled_lookup(void *ctx, enum sipwall_ldap_status status,
+				const struct sipwall_credential *cred, bool cached)
+{
+	(void)ctx;
+	(void)status;
+	(void)cred;
+	(void)cached;
+	cancelled_called = true;
+}
+
+static void on_cancelled_auth(void *ctx, enum sipwall_auth_result result, struct sip_str u,
+			      const char *why)
+{
+	(void)ctx;
+	(void)result;
+	(void)u;
+	(void)why;
+	cancelled_called = true;
+}
+
+static void on_cancel_done(struct sipwall_timer *t)
+{
+	(void)t;
+	finish(cancelled_called ? "called" : "not-called");
+}
+
 /* both: the two answers in arrival order */
 static char both_answer[sizeof(user) + sizeof(password) + 64];
 static unsigned int both_count;
@@ -128,7 +159,7 @@ static void on_authn(void *ctx, enum sipwall_auth_result result, struct sip_str 
  * start of its check: the result, or SIPWALL_AUTH_PENDING and fn later.
  */
 static enum sipwall_auth_result start_auth(const char *u, const char *pw, const char *alg_name,
-					   sipwall_authn_fn fn)
+					   sipwall_authn_fn fn, struct sipwall_authn_op **op)
 {
 	struct sipwall_challenge ch;
 	struct sipwall_credential c;
@@ -143,8 +174,6 @@ static enum sipwall_auth_result start_auth(const char *u, const char *pw, const 
 		.values = &v, .value_count = 1, .client = (struct sockaddr *)&client,
 		.now_ms = sipwall_now_ms(),
 	};
-	struct sipwall_authn_op *op;
-
 	if (sipwall_digest_alg_parse(sip_str_from_cstr(alg_name), &a) ||
 	    sipwall_auth_challenge(&authn.auth, req.client, req.now_ms, false, &ch))
 		return SIPWALL_AUTH_MALFORMED;
@@ -162,12 +191,13 @@ static enum sipwall_auth_result start_auth(const char *u, const char *pw, const 
 		 "algorithm=%s, cnonce=\"c0ffee\", qop=auth, nc=00000001",
 		 u, realm, nonce, uri, hex, alg_name);
 	v = sip_str_from_cstr(value);
-	return sipwall_authn_start(&authn, &req, fn, NULL, &op);
+	return sipwall_authn_start(&authn, &req, fn, NULL, op);
 }
 
 static void run_auth(void)
 {
-	enum sipwall_auth_result result = start_auth(user, password, alg, on_authn);
+	struct sipwall_authn_op *op;
+	enum sipwall_auth_result result = start_auth(user, password, alg, on_authn, &op);
 
 	if (result != SIPWALL_AUTH_PENDING)
 		finish(sipwall_auth_result_name(result));
@@ -254,7 +284,9 @@ static void bench_next(void)
 		snprintf(u, sizeof(u), "u%u", i);
 		snprintf(pw, sizeof(pw), "pw-%u", i);
 		if (bench.auth) {
-			enum sipwall_auth_result result = start_auth(u, pw, "SHA-256", on_bench_auth);
+			struct sipwall_authn_op *op;
+			enum sipwall_auth_result result = start_auth(u, pw, "SHA-256", on_bench_auth,
+								     &op);
 
 			if (result != SIPWALL_AUTH_PENDING)
 				bench_count(result);
@@ -341,6 +373,27 @@ static void on_start(struct sipwall_timer *t)
 			 (unsigned long long)st->negative_hits, (unsigned long long)st->queries,
 			 (unsigned long long)st->coalesced);
 		finish(answer);
+	} else if (!strcmp(cmd, "cancel") && n >= 2) {
+		static struct sipwall_timer done_timer;
+
+		cancelled_called = false;
+		if (n >= 3) {
+			struct sipwall_authn_op *op;
+
+			if (start_auth(user, password, "SHA-256", on_cancelled_auth, &op) ==
+			    SIPWALL_AUTH_PENDING)
+				sipwall_authn_cancel(op);
+		} else {
+			struct sipwall_ldap_req *req =
+				sipwall_ldap_lookup(ldap, sip_str_from_cstr(user),
+						    sip_str_from_cstr(realm), 0,
+						    on_cancelled_lookup, NULL);
+
+			if (req)
+				sipwall_ldap_cancel(req);
+		}
+		sipwall_timer_init(&done_timer, on_cancel_done);
+		sipwall_timer_after(&done_timer, 500);
 	} else if (!strcmp(cmd, "connected")) {
 		finish(sipwall_ldap_connected(ldap) ? "yes" : "no");
 	} else if (!strcmp(cmd, "server")) {

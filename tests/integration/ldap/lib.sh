@@ -143,6 +143,19 @@ start_slapd() {
 	return 1
 }
 
+# SIGSTOP, and wait until every thread of slapd has stopped (a busy machine
+# may take a moment to get there)
+freeze_slapd() {
+	kill -STOP "$slapd_pid"
+	for _ in $(seq 100); do
+		[[ $(ps -o stat= -p "$slapd_pid") == T* ]] &&
+			! grep -qv '^State:.*(stopped)' <(grep -h '^State:' /proc/"$slapd_pid"/task/*/status 2> /dev/null) &&
+			return 0
+		sleep 0.01
+	done
+	return 1
+}
+
 stop_slapd() {
 	end_pid "$slapd_pid"
 	slapd_pid=
