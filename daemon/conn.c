@@ -334,7 +334,6 @@ static int queue(struct conn *c, const void *data, size_t len)
 static int deliver(struct conn *c)
 {
 	size_t offset = 0;
-	int rc = 0;
 
 	while (offset < c->in_len && !c->closed) {
 		struct sipwall_peer from = { .proto = c->proto, .realm = c->realm,
@@ -373,7 +372,7 @@ static int deliver(struct conn *c)
 		c->in = NULL;
 		c->in_cap = 0;
 	}
-	return rc;
+	return 0;
 }
 
 static int handshake(struct conn *c)
