@@ -228,6 +228,26 @@ static void test_server_non_invite(void **state)
 	assert_int_equal(sipwall_txn_count(), 0);
 }
 
+static void test_rfc2543_matching(void **state)
+{
+	/* no magic cookie: matched by Call-ID, From tag, CSeq and Via */
+	static const char old_invite[] =
+		"INVITE sip:b@h SIP/2.0\r\nVia: SIP/2.0/UDP 10.0.0.9:5060\r\n"
+		DIALOG "CSeq: 4 INVITE\r\nContent-Length: 0\r\n\r\n";
+	static const char old_ack[] =
+		"ACK sip:b@h SIP/2.0\r\nVia: SIP/2.0/UDP 10.0.0.9:5060\r\n"
+		DIALOG "CSeq: 4 ACK\r\nContent-Length: 0\r\n\r\n";
+
+	(void)state;
+	deliver_request(old_invite, &udp_peer);
+	assert_int_equal(sipwall_txn_respond(last_st, 404, "Not Found", NULL, SIP_STR("")), 0);
+	deliver_request(old_invite, &udp_peer);
+	assert_int_equal(requests, 1);
+	assert_int_equal(count_sent("SIP/2.0 404"), 2);
+	deliver_request(old_ack, &udp_peer);
+	assert_int_equal(acks, 0);	/* matched the INVITE transaction */
+}
+
 static void test_merged_request(void **state)
 {
 	static const char other_path[] =
@@ -408,6 +428,7 @@ void add_txn_tests(void)
 		TXN_TEST("server INVITE: CANCEL gets 200 with the To tag, INVITE 487", test_server_cancel),
 		TXN_TEST("server non-INVITE: one final answer, timer J 0 on TCP", test_server_non_invite),
 		TXN_TEST("merged request gets 482", test_merged_request),
+		TXN_TEST("RFC 2543 requests (no magic cookie) match their retransmissions and ACK", test_rfc2543_matching),
 		TXN_TEST("client INVITE: timer A doubles, timer B reports 408", test_client_invite_timer_b),
 		TXN_TEST("client INVITE: 1xx stops A, non-2xx is ACKed with the To tag", test_client_invite_non_2xx_acked),
 		TXN_TEST("client INVITE: CANCEL waits for a provisional", test_client_cancel_after_1xx),
