@@ -331,6 +331,20 @@ static int put_flow(struct sk_buff *skb, const struct sipwall_flow *flow)
 	return 0;
 }
 
+/*
+ * The most a flow takes in a message: five endpoints, the scalars, two SRTP
+ * suites and the counters. Events come in bursts (a scan can expire
+ * thousands of flows), so each takes no more room in a listener's socket
+ * than it needs.
+ */
+#define FLOW_EP_SIZE	(nla_total_size(0) + nla_total_size(sizeof(struct in6_addr)) + \
+			 nla_total_size(sizeof(u16)))
+#define FLOW_MSG_SIZE	(nla_total_size(0) + 5 * FLOW_EP_SIZE +			\
+			 5 * nla_total_size(sizeof(u32)) +			\
+			 2 * nla_total_size_64bit(sizeof(u64)) +			\
+			 2 * (nla_total_size(0) + nla_total_size(sizeof(u32))) +	\
+			 nla_total_size(0) + __SIPWALL_FSTAT_MAX * nla_total_size_64bit(sizeof(u64)))
+
 static int put_flow_msg(struct sk_buff *skb, u32 portid, u32 seq, int flags,
 			u8 cmd, const struct sipwall_flow *flow,
 			struct netlink_callback *cb)
@@ -353,7 +367,7 @@ static int put_flow_msg(struct sk_buff *skb, u32 portid, u32 seq, int flags,
 static struct sk_buff *flow_reply(struct genl_info *info, u8 cmd,
 				  const struct sipwall_flow *flow)
 {
-	struct sk_buff *msg = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
+	struct sk_buff *msg = genlmsg_new(FLOW_MSG_SIZE, GFP_KERNEL);
 
 	if (!msg)
 		return ERR_PTR(-ENOMEM);
@@ -650,7 +664,7 @@ void sipwall_netlink_notify_expired(struct sipwall_net *sn,
 
 	if (!genl_has_listeners(&sipwall_family, sn->net, 0))
 		return;
-	msg = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
+	msg = genlmsg_new(FLOW_MSG_SIZE, GFP_KERNEL);
 	if (!msg)
 		return;
 	if (put_flow_msg(msg, 0, 0, 0, SIPWALL_CMD_FLOW_EXPIRED, flow, NULL)) {

@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
+#include <sys/socket.h>
 #include <linux/genetlink.h>
 #include <linux/netlink.h>
 #include <linux/sipwall.h>
@@ -268,9 +269,13 @@ void genl_close(struct genl *g)
 	g->nl = NULL;
 }
 
+/* Events come in bursts (a thousand flows can expire in one scan): room
+ * for about as many. Only root may exceed net.core.rmem_max. */
+#define EVENTS_RCVBUF (4 << 20)
+
 int genl_subscribe(struct genl *g)
 {
-	int group = g->events_group;
+	int group = g->events_group, rcvbuf = EVENTS_RCVBUF;
 
 	if (!group) {
 		ctl_error("the sipwall module has no '%s' multicast group",
@@ -285,5 +290,9 @@ int genl_subscribe(struct genl *g)
 			ctl_error("cannot listen for events: %s", strerror(errno));
 		return -1;
 	}
+	if (setsockopt(mnl_socket_get_fd(g->nl), SOL_SOCKET, SO_RCVBUFFORCE,
+		       &rcvbuf, sizeof(rcvbuf)) < 0)
+		setsockopt(mnl_socket_get_fd(g->nl), SOL_SOCKET, SO_RCVBUF,
+			   &rcvbuf, sizeof(rcvbuf));
 	return 0;
 }
