@@ -6,6 +6,7 @@
 #                      with "N passed, N failed"
 # make bench           benchmarks (not tests); see docs/benchmarks.md
 # make check-static    sparse on the module, cppcheck on userspace
+# make demo-pki        the demo CA and certificates under build/demo/
 #
 # KDIR selects the kernel build tree. Default: the running kernel's, or where
 # it has none, the newest installed linux-headers-*.
@@ -22,7 +23,7 @@ SBINDIR ?= $(PREFIX)/sbin
 MANDIR ?= $(PREFIX)/share/man
 DESTDIR ?=
 
-.PHONY: all userspace kmod daemon tools install clean test bench check-kdir check-static
+.PHONY: all userspace kmod daemon tools install clean test bench check-kdir check-static demo-pki
 
 all: userspace kmod
 
@@ -56,6 +57,9 @@ test: all
 
 bench: all
 	tests/bench/run
+
+demo-pki:
+	scripts/demo-pki build/demo
 
 check-static: check-kdir
 	mkdir -p build; $(MAKE) -C $(KDIR) M=$(CURDIR) C=2 modules 2>&1 | tee build/sparse.log; \
