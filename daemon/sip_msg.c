@@ -352,9 +352,23 @@ static int parse_body(struct sip_msg *msg, const char *body, const char *end,
 	return 0;
 }
 
+struct fault {
+	unsigned int status;
+	const char *reason;
+};
+
+static void note_fault(struct fault *first, unsigned int status, const char *reason)
+{
+	if (!first->reason) {
+		first->status = status;
+		first->reason = reason;
+	}
+}
+
 int sip_msg_parse(struct sip_msg *msg, char *buf, size_t len, enum sip_transport_kind framing)
 {
 	const char *p = buf, *end = buf + len, *lf, *content_end;
+	struct fault fault = { 0, NULL };
 	struct sip_str line;
 
 	memset(msg, 0, offsetof(struct sip_msg, header_count));
@@ -386,6 +400,11 @@ int sip_msg_parse(struct sip_msg *msg, char *buf, size_t len, enum sip_transport
 	}
 	p = lf + 1;
 
+	/*
+	 * A faulty header line does not stop the scan: the first fault is the
+	 * verdict, but the header fields after it are still read, so that a
+	 * 400 can carry the Via, From, To, Call-ID and CSeq it must copy.
+	 */
 	for (;;) {
 		char *start = (char *)p;
 
@@ -394,8 +413,11 @@ int sip_msg_parse(struct sip_msg *msg, char *buf, size_t len, enum sip_transport
 			return fail(msg, 400, "Incomplete Message");
 		if (content_end == p)
 			break;	/* the empty line: the body follows */
-		if (sip_is_wsp((unsigned char)*p))
-			return fail(msg, 400, "Malformed Header Line");
+		if (sip_is_wsp((unsigned char)*p)) {
+			note_fault(&fault, 400, "Malformed Header Line");
+			p = lf + 1;
+			continue;
+		}
 		/* unfold: CRLF followed by white space is one SP (section 7.3.1) */
 		while (lf + 1 < end && sip_is_wsp((unsigned char)lf[1])) {
 			memset(buf + (content_end - buf), ' ', (size_t)(lf - content_end) + 1);
@@ -407,13 +429,15 @@ int sip_msg_parse(struct sip_msg *msg, char *buf, size_t len, enum sip_transport
 		}
 		line = sip_str_make(start, (size_t)(content_end - start));
 		if (line.len > SIP_MSG_MAX_LINE)
-			return fail(msg, 400, "Header Line Too Long");
-		if (!text_clean(line))
-			return fail(msg, 400, "Control Character In Header");
-		if (parse_header(msg, line))
-			return -1;
+			note_fault(&fault, 400, "Header Line Too Long");
+		else if (!text_clean(line))
+			note_fault(&fault, 400, "Control Character In Header");
+		else if (parse_header(msg, line))
+			note_fault(&fault, msg->error_status, msg->error_reason);
 		p = lf + 1;
 	}
+	if (fault.reason)
+		return fail(msg, fault.status, fault.reason);
 	if (check_mandatory(msg))
 		return -1;
 	return parse_body(msg, lf + 1, end, framing);

@@ -202,6 +202,18 @@ static void test_rejects(void **state)
 	}
 }
 
+static void test_first_fault_wins_later_headers_read(void **state)
+{
+	(void)state;
+	assert_int_equal(parse_text(&msg, "OPTIONS sip:b@h SIP/2.0\r\n"
+				    "Max-Forwards: 999\r\nBad Line\r\n" HEADERS "\r\n"), -1);
+	assert_string_equal(msg.error_reason, "Malformed Max-Forwards Header");
+	/* what a 400 must copy was read after the fault */
+	assert_true(sip_msg_find(&msg, SIP_HDR_VIA, 0) >= 0);
+	assert_true(sip_msg_find(&msg, SIP_HDR_CSEQ, 0) >= 0);
+	assert_true(sip_msg_find(&msg, SIP_HDR_CALL_ID, 0) >= 0);
+}
+
 static void test_limits(void **state)
 {
 	static char big[SIP_MSG_MAX_SIZE + 200];
@@ -259,5 +271,6 @@ void add_parse_tests(void)
 	add_test("status lines", test_status_line, NULL);
 	add_test("malformed messages name their fault", test_rejects, NULL);
 	add_test("hard limits", test_limits, NULL);
+	add_test("the first fault is reported; later headers are still read", test_first_fault_wins_later_headers_read, NULL);
 	add_test("stream framing needs Content-Length", test_stream_framing_rules, NULL);
 }
