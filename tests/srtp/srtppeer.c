@@ -7,6 +7,7 @@
  *   srtppeer send [options] SRC-ADDR:PORT DST-ADDR:PORT
  *   srtppeer recv [options] ADDR:PORT
  *   srtppeer xfer RECV-OPTIONS ADDR:PORT -- SEND-OPTIONS SRC DST   both at once
+ *   srtppeer serve                      the above, one command per line of stdin
  *   srtppeer keygen [-v] SUITE...       a random inline key per suite
  *   srtppeer keyinfo SUITE KEY          the key and salt in hex
  *
@@ -24,6 +25,7 @@
 #include <getopt.h>
 #include <netinet/in.h>
 #include <poll.h>
+#include <setjmp.h>
 #include <sched.h>
 #include <signal.h>
 #include <stddef.h>
@@ -47,6 +49,17 @@
 #define MAX_PKT		2048
 #define MAX_LIST	256
 #define KEY_MAX		(32 + 14)
+
+/* Errors end the process, or in serve mode only the command at hand. */
+static jmp_buf *die_jmp;
+
+static void __attribute__((noreturn)) die(int status)
+{
+	fflush(stdout);
+	if (die_jmp)
+		longjmp(*die_jmp, status);
+	exit(status);
+}
 
 /* ----------------------------------------------------------- suites, keys */
 
@@ -82,7 +95,7 @@ static const struct suite *suite_find(const char *name)
 		if (!strcasecmp(name, suites[i].name))
 			return &suites[i];
 	fprintf(stderr, "srtppeer: unknown suite '%s'\n", name);
-	exit(2);
+	die(2);
 }
 
 static int b64_char(unsigned char c)
@@ -109,7 +122,7 @@ static void key_parse(const struct suite *s, const char *in, uint8_t *out)
 	if (data + pad != len || data > 120 || data % 4 == 1 ||
 	    data / 4 * 3 + (data % 4 ? data % 4 - 1 : 0) != want) {
 		fprintf(stderr, "srtppeer: %s needs the base64 of %zu bytes\n", s->name, want);
-		exit(2);
+		die(2);
 	}
 	pad = (4 - data % 4) % 4;
 	memcpy(b64, in, data);
@@ -117,7 +130,7 @@ static void key_parse(const struct suite *s, const char *in, uint8_t *out)
 	n = EVP_DecodeBlock(bin, (unsigned char *)b64, (int)(data + pad));
 	if (n < 0 || (size_t)n != want + pad) {
 		fprintf(stderr, "srtppeer: bad base64 key\n");
-		exit(2);
+		die(2);
 	}
 	memcpy(out, bin, want);
 	OPENSSL_cleanse(bin, sizeof(bin));
@@ -303,7 +316,7 @@ static unsigned long long num(const char *what, const char *s,
 	v = strtoull(s, &end, 0);
 	if (errno || *end || !*s || v < min || v > max) {
 		fprintf(stderr, "srtppeer: bad %s '%s' (%llu..%llu)\n", what, s, min, max);
-		exit(2);
+		die(2);
 	}
 	return v;
 }
@@ -318,7 +331,7 @@ static size_t list_parse(const char *what, const char *s, unsigned long long *li
 	for (tok = strtok_r(buf, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
 		if (n == MAX_LIST) {
 			fprintf(stderr, "srtppeer: at most %d %s\n", MAX_LIST, what);
-			exit(2);
+			die(2);
 		}
 		list[n++] = num(what, tok, 0, 100000000);
 	}
@@ -419,7 +432,7 @@ static void srtp_check(const char *what, srtp_err_status_t e)
 {
 	if (e != srtp_err_status_ok) {
 		fprintf(stderr, "srtppeer: %s: libsrtp2 error %d\n", what, (int)e);
-		exit(1);
+		die(1);
 	}
 }
 
@@ -466,7 +479,7 @@ static int udp_socket(const struct endpoint *ep, const char *netns, const char *
 		if (self < 0 || nsfd < 0 || setns(nsfd, CLONE_NEWNET)) {
 			fprintf(stderr, "srtppeer: %s: network namespace %s: %s\n", what, path,
 				strerror(errno));
-			exit(1);
+			die(1);
 		}
 	}
 	fd = socket(ep->ss.ss_family, SOCK_DGRAM | SOCK_CLOEXEC, 0);
@@ -478,12 +491,12 @@ static int udp_socket(const struct endpoint *ep, const char *netns, const char *
 	if (fd < 0 || bind(fd, (const struct sockaddr *)&ep->ss, ep->len)) {
 		fprintf(stderr, "srtppeer: %s: bind %s: %s\n", what,
 			endpoint_str(&ep->ss, sbuf, sizeof(sbuf)), strerror(errno));
-		exit(1);
+		die(1);
 	}
 	if (netns) {
 		if (setns(self, CLONE_NEWNET)) {
 			perror("srtppeer: back to our network namespace");
-			exit(1);
+			die(1);
 		}
 		close(nsfd);
 		close(self);
@@ -541,7 +554,7 @@ static void send_usage(void)
 		"Prints sent, packets, replayed, tampered, errors, srtp_errors, source,\n"
 		"elapsed_ms (prefixed with send_ in xfer).\n",
 		DEFAULT_SSRC);
-	exit(2);
+	die(2);
 }
 
 /* Flips one authenticated bit: payload (encrypted), tag, or header (RTP
@@ -627,17 +640,17 @@ static void sender_init(struct sender *s, int argc, char **argv)
 	if (endpoint_parse(&s->src, argv[optind]) || endpoint_parse(&s->dst, argv[optind + 1]) ||
 	    s->src.ss.ss_family != s->dst.ss.ss_family) {
 		fprintf(stderr, "srtppeer: bad addresses (ADDR:PORT or [ADDR6]:PORT, one family)\n");
-		exit(2);
+		die(2);
 	}
 	if (!s->size)
 		s->size = s->rtcp ? RTCP_SR_LEN : 172;
 	if (!s->rtcp && s->size < RTP_HDR) {
 		fprintf(stderr, "srtppeer: RTP size must be at least 12\n");
-		exit(2);
+		die(2);
 	}
 	if (s->rtcp && (s->size < 8 || s->size % 4)) {
 		fprintf(stderr, "srtppeer: RTCP size must be a multiple of 4, at least 8\n");
-		exit(2);
+		die(2);
 	}
 	if (suite) {
 		key_parse(suite, keystr, key);
@@ -833,7 +846,7 @@ static void recv_usage(void)
 		"replay_fail srtp_err corrupt bytes source foreign first_seq last_seq\n"
 		"first_idx max_idx roc srtp_roc elapsed_ms.\n",
 		DEFAULT_SSRC);
-	exit(2);
+	die(2);
 }
 
 static volatile sig_atomic_t drain_now;
@@ -906,7 +919,7 @@ static void receiver_init(struct receiver *r, int argc, char **argv)
 		recv_usage();
 	if (endpoint_parse(&r->ep, argv[optind])) {
 		fprintf(stderr, "srtppeer: bad address %s\n", argv[optind]);
-		exit(2);
+		die(2);
 	}
 	r->roc = (uint32_t)(r->first >> 16);
 	r->s_l = (uint16_t)r->first;
@@ -921,7 +934,7 @@ static void receiver_init(struct receiver *r, int argc, char **argv)
 
 		if (rfd < 0) {
 			perror("srtppeer: ready file");
-			exit(1);
+			die(1);
 		}
 		close(rfd);
 	}
@@ -1143,17 +1156,76 @@ static int cmd_xfer(int argc, char **argv)
 	return ret;
 }
 
+/* One command of serve; a die() in it (a bad option, a failed bind) ends
+ * only the command. What it allocated then stays allocated: a test tool. */
+static int serve_one(int n, char **args)
+{
+	jmp_buf jb;
+	int ret = setjmp(jb);
+
+	if (ret) {
+		die_jmp = NULL;
+		return ret;
+	}
+	die_jmp = &jb;
+	if (!strcmp(args[0], "xfer"))
+		ret = cmd_xfer(n, args);
+	else if (!strcmp(args[0], "send"))
+		ret = cmd_send(n, args);
+	else
+		ret = cmd_recv(n, args);
+	die_jmp = NULL;
+	return ret;
+}
+
+/*
+ * serve: runs one command per line of stdin ("xfer ...", "send ...",
+ * "recv ...", words separated by blanks, no quoting) and ends each report
+ * with a line "."; stderr goes with the reports. One process for a whole
+ * test script: libsrtp2's initialisation (with its self-tests) and process
+ * creation are slow under QEMU TCG. Lines are at most 4 KiB.
+ */
+static int cmd_serve(void)
+{
+	char line[4096];
+
+	if (dup2(STDOUT_FILENO, STDERR_FILENO) < 0)
+		return 1;
+	setvbuf(stdout, NULL, _IOLBF, 0);
+	setvbuf(stderr, NULL, _IOLBF, 0);
+	while (fgets(line, sizeof(line), stdin)) {
+		char *args[128], *save = NULL, *w;
+		int n = 0, ret = 2;
+
+		for (w = strtok_r(line, " \t\n", &save); w && n < 127;
+		     w = strtok_r(NULL, " \t\n", &save))
+			args[n++] = w;
+		args[n] = NULL;
+		drain_now = 0;
+		if (n && (!strcmp(args[0], "xfer") || !strcmp(args[0], "send") ||
+			  !strcmp(args[0], "recv")))
+			ret = serve_one(n, args);
+		else
+			fprintf(stderr, "srtppeer: serve: xfer, send or recv, not '%s'\n",
+				n ? args[0] : "");
+		printf("status %d\n.\n", ret);
+		fflush(stdout);
+	}
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	if (argc < 2) {
-		fprintf(stderr, "usage: srtppeer send|recv|xfer|keygen|keyinfo ... (-h for each)\n");
+		fprintf(stderr, "usage: srtppeer send|recv|xfer|serve|keygen|keyinfo ... (-h for each)\n");
 		return 2;
 	}
 	if (!strcmp(argv[1], "keygen"))
 		return cmd_keygen(argc - 1, argv + 1);
 	if (!strcmp(argv[1], "keyinfo"))
 		return cmd_keyinfo(argc - 1, argv + 1);
-	if (strcmp(argv[1], "send") && strcmp(argv[1], "recv") && strcmp(argv[1], "xfer")) {
+	if (strcmp(argv[1], "send") && strcmp(argv[1], "recv") && strcmp(argv[1], "xfer") &&
+	    strcmp(argv[1], "serve")) {
 		fprintf(stderr, "srtppeer: unknown command '%s'\n", argv[1]);
 		return 2;
 	}
@@ -1162,5 +1234,7 @@ int main(int argc, char **argv)
 		return cmd_send(argc - 1, argv + 1);
 	if (!strcmp(argv[1], "recv"))
 		return cmd_recv(argc - 1, argv + 1);
+	if (!strcmp(argv[1], "serve"))
+		return cmd_serve();
 	return cmd_xfer(argc - 1, argv + 1);
 }

@@ -152,19 +152,24 @@ delta() {
 	done
 	R[d.dropped]=missing
 	[[ ${R[d.srtp_auth]}${R[d.drop_error]} =~ ^[0-9]+$ ]] &&
-		R[d.dropped]=$((R[d.srtp_auth] + R[d.drop_error]))
+		R[d.dropped]=$((${R[d.srtp_auth]} + ${R[d.drop_error]}))
 	while read -r k v; do
 		R[r.$k]=$v
 	done <"$lib_tmp/r"
 }
 
-# xfer RECV-OPTS... -- SEND-OPTS...: srtppeer xfer, one process that
-# receives at the callee on F_TO and sends from the caller's F_FROM to F_IN
-# (a socket in each namespace), and waits 300 ms for stragglers once the
-# sender is done (or stops at the receiver's -n). srtppeer's report (the
-# receiver's keys, then the sender's as send_KEY) in $lib_tmp/r.
+# srtppeer serve, one process for every transfer (libsrtp2's start, with its
+# self-tests, costs about half a second here).
+coproc PEER { exec "$SRTPPEER" serve; }
+bg_track "$PEER_PID"
+
+# xfer RECV-OPTS... -- SEND-OPTS...: an srtppeer xfer that receives at the
+# callee on F_TO and sends from the caller's F_FROM to F_IN (a socket in
+# each namespace), and waits 300 ms for stragglers once the sender is done
+# (or stops at the receiver's -n). srtppeer's report (the receiver's keys,
+# then the sender's as send_KEY, and its messages) in $lib_tmp/r.
 xfer() {
-	local ropts=()
+	local ropts=() k v
 	while [[ $1 != -- ]]; do
 		ropts+=("$1")
 		shift
@@ -176,8 +181,18 @@ xfer() {
 		return
 	fi
 	snap
-	"$SRTPPEER" xfer -N "$CALLEE" -t 15 -q 300 "${ropts[@]}" "$F_TO" -- \
-		-N "$CALLER" -r "$RATE" "$@" "$F_FROM" "$F_IN" >"$lib_tmp/r" 2>"$lib_tmp/r.err"
+	: >"$lib_tmp/r"
+	if [[ -n ${PEER[1]:-} ]]; then
+		printf '%s ' xfer -N "$CALLEE" -t 15 -q 300 "${ropts[@]}" "$F_TO" -- \
+			-N "$CALLER" -r "$RATE" "$@" "$F_FROM" "$F_IN" >&"${PEER[1]}"
+		printf '\n' >&"${PEER[1]}"
+		while read -r -t 30 -u "${PEER[0]}" k v; do
+			[[ $k == . ]] && break
+			printf '%s %s\n' "$k" "$v" >>"$lib_tmp/r"
+		done
+	else
+		echo "srtppeer serve is gone" >"$lib_tmp/r"
+	fi
 	delta
 }
 
@@ -306,7 +321,7 @@ done
 for S in AES_CM_128_HMAC_SHA1_80 AEAD_AES_256_GCM; do
 	comment "---- $S over IPv6 (at ${SECONDS} s)"
 	j=$([[ $S == AEAD* ]] && echo 30 || echo 40)
-	flow_new "$S: flow add 6->6 srtp-in" $j 6 srtp-in "$S" "${KEY[$S.0]}"
+	flow_new "$S: flow add 6->6 srtp-in" "$j" 6 srtp-in "$S" "${KEY[$S.0]}"
 	xfer -n 100 -f 65500 -- -n 100 -f 65500 -s "$S" -K "${KEY[$S.0]}"
 	expect "$S srtp-in 6->6: 100 packets across the wrap arrive bit for bit" \
 		"r:ok=100 r:corrupt=0 r:received=100 r:roc=1 d:packets=100 d:srtp_auth=0"
@@ -341,10 +356,12 @@ done
 
 # The keys can be set, never read: not in sipwallctl's output (JSON or
 # table), /proc/net/sipwall/flows or the kernel log, as base64 or hex.
-swctl flow list >>"$shown" 2>&1
-swctl -j flow list >>"$shown" 2>&1
-cat "/proc/$SWP/net/sipwall/flows" >>"$shown"
-dmesg >>"$shown" 2>&1
+{
+	swctl flow list
+	swctl -j flow list
+	cat "/proc/$SWP/net/sipwall/flows"
+	dmesg
+} >>"$shown" 2>&1
 got=$(swctl -j flow list | jq -r '.[] | "\(.in) \(.srtp_in) \(.srtp_out)"' | sort)
 want=$(printf '%s\n' "${want_suites[@]}" | sort)
 missing=$(comm -13 <(printf '%s\n' "$got") <(printf '%s\n' "$want"))
@@ -390,7 +407,7 @@ bad_key "srtp-in without a key" srtp-in AES_CM_128_HMAC_SHA1_80
 
 check_eq "callee: no UDP checksum errors (Udp, Udp6 InCsumErrors)" \
 	"$(snmp "$CALLEE" Udp InCsumErrors)/$(snmp "$CALLEE" Udp6 InCsumErrors)" "0/0"
-comment "stats: $(tr '\n' ' ' </proc/$SWP/net/sipwall/stats)"
+comment "stats: $(tr '\n' ' ' <"/proc/$SWP/net/sipwall/stats")"
 check "flow flush" swctl flow flush
-check_eq "no flows left" "$(pstat $SWP flows)" 0
+check_eq "no flows left" "$(pstat "$SWP" flows)" 0
 tap_end
