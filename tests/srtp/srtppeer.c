@@ -375,19 +375,40 @@ static uint32_t get32(const uint8_t *p)
 	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
 }
 
-/* RTP packet idx (the extended sequence number) of len bytes. */
-static void rtp_build(uint8_t *b, size_t len, uint32_t ssrc, uint32_t idx)
+/*
+ * RTP packet idx (the extended sequence number) of len bytes, with cc CSRCs
+ * and, if ext >= 0, a header extension (profile 0xBEDE) of ext words: SRTP
+ * encrypts only what follows them, and GCM authenticates them as AAD. The
+ * caller checks that they fit.
+ */
+static void rtp_build(uint8_t *b, size_t len, uint32_t ssrc, uint32_t idx, int cc, int ext)
 {
-	size_t i;
+	size_t i, hdr = RTP_HDR + 4 * (size_t)cc;
 
-	b[0] = 0x80;
+	b[0] = (uint8_t)(0x80 | (ext >= 0 ? 0x10 : 0) | cc);
 	b[1] = 0;
 	b[2] = (uint8_t)(idx >> 8);
 	b[3] = (uint8_t)idx;
 	put32(b + 4, idx * 160);
 	put32(b + 8, ssrc);
-	for (i = RTP_HDR; i < len; i++)
-		b[i] = pattern(ssrc, idx, i);
+	if (ext >= 0) {
+		b[hdr] = 0xbe;
+		b[hdr + 1] = 0xde;
+		b[hdr + 2] = (uint8_t)(ext >> 8);
+		b[hdr + 3] = (uint8_t)ext;
+		for (i = RTP_HDR; i < hdr; i++)
+			b[i] = pattern(ssrc, idx, i);
+		for (i = hdr + 4; i < len; i++)
+			b[i] = pattern(ssrc, idx, i);
+	} else {
+		for (i = RTP_HDR; i < len; i++)
+			b[i] = pattern(ssrc, idx, i);
+	}
+}
+
+static size_t rtp_hdr_len(int cc, int ext)
+{
+	return RTP_HDR + 4 * (size_t)cc + (ext >= 0 ? 4 + 4 * (size_t)ext : 0);
 }
 
 /* RTCP SR number idx of len bytes (a multiple of 4): the bytes after the
@@ -486,7 +507,10 @@ static int udp_socket(const struct endpoint *ep, const char *netns, const char *
 	if (fd >= 0) {
 		if (ep->ss.ss_family == AF_INET6)
 			setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &one, sizeof(one));
-		setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &rcvbuf, sizeof(rcvbuf));
+		/* FORCE (root) passes rmem_max: a flat-out sender must not
+		 * overrun the receiver in the same process. */
+		if (setsockopt(fd, SOL_SOCKET, SO_RCVBUFFORCE, &rcvbuf, sizeof(rcvbuf)))
+			setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &rcvbuf, sizeof(rcvbuf));
 	}
 	if (fd < 0 || bind(fd, (const struct sockaddr *)&ep->ss, ep->len)) {
 		fprintf(stderr, "srtppeer: %s: bind %s: %s\n", what,
@@ -513,7 +537,9 @@ struct sender {
 	unsigned long long dup_list[MAX_LIST], tam_list[MAX_LIST];
 	size_t n_dup, n_tam, size, tag_len;
 	unsigned long long dup_every, tam_every;
-	int rtcp, again, intact_too, rtcp_clear;
+	int rtcp, again, intact_too, rtcp_clear, cc, ext;
+	unsigned long long hold_list[MAX_LIST], hold_delay;
+	size_t n_hold;
 	enum tamper what;
 	uint32_t ssrc;
 	struct endpoint src, dst;
@@ -525,6 +551,14 @@ struct sender {
 	int last_errno, done;
 	uint8_t first_pkt[MAX_PKT + SRTP_MAX_TRAILER_LEN + 4];
 	size_t first_len;
+	/* packets held back (-H), sent hold_delay packets later */
+	struct held {
+		unsigned long long at;
+		size_t len;
+		uint8_t pkt[MAX_PKT + SRTP_MAX_TRAILER_LEN + 4];
+	} held[8];
+	size_t n_held;
+	unsigned long long delayed;
 };
 
 static void send_usage(void)
@@ -551,7 +585,11 @@ static void send_usage(void)
 		"  -w WHAT       payload (default), tag, header: the bit flipped; cycle:\n"
 		"                payload, tag, header in turn\n"
 		"  -o            send the intact packet after each tampered one\n"
-		"Prints sent, packets, replayed, tampered, errors, srtp_errors, source,\n"
+		"  -H LIST       hold these packets back (reordering; at most 8 at a time)...\n"
+		"  -h DELAY      ... and send each after DELAY more packets (default 10)\n"
+		"  -C CC         RTP: CC contributing sources (CSRCs, 0..15; default 0)\n"
+		"  -E WORDS      RTP: a header extension of WORDS 32-bit words (default none)\n"
+		"Prints sent, packets, replayed, tampered, delayed, errors, srtp_errors, source,\n"
 		"elapsed_ms (prefixed with send_ in xfer).\n",
 		DEFAULT_SSRC);
 	die(2);
@@ -595,8 +633,10 @@ static void sender_init(struct sender *s, int argc, char **argv)
 	s->seconds = 10;
 	s->ssrc = DEFAULT_SSRC;
 	s->what = T_PAYLOAD;
+	s->ext = -1;
+	s->hold_delay = 10;
 	optind = 0;
-	while ((opt = getopt(argc, argv, "+N:k:n:r:t:l:S:f:s:K:D:d:aX:x:w:oe")) != -1) {
+	while ((opt = getopt(argc, argv, "+N:k:n:r:t:l:S:f:s:K:D:d:aX:x:w:oeH:h:C:E:")) != -1) {
 		switch (opt) {
 		case 'N': netns = optarg; break;
 		case 'k':
@@ -632,6 +672,10 @@ static void sender_init(struct sender *s, int argc, char **argv)
 			break;
 		case 'o': s->intact_too = 1; break;
 		case 'e': s->rtcp_clear = 1; break;
+		case 'H': s->n_hold = list_parse("held", optarg, s->hold_list); break;
+		case 'h': s->hold_delay = num("delay", optarg, 1, 100000); break;
+		case 'C': s->cc = (int)num("CSRC count", optarg, 0, 15); break;
+		case 'E': s->ext = (int)num("extension words", optarg, 0, 256); break;
 		default: send_usage();
 		}
 	}
@@ -644,8 +688,9 @@ static void sender_init(struct sender *s, int argc, char **argv)
 	}
 	if (!s->size)
 		s->size = s->rtcp ? RTCP_SR_LEN : 172;
-	if (!s->rtcp && s->size < RTP_HDR) {
-		fprintf(stderr, "srtppeer: RTP size must be at least 12\n");
+	if (!s->rtcp && s->size < rtp_hdr_len(s->cc, s->ext)) {
+		fprintf(stderr, "srtppeer: RTP size must be at least its header (%zu)\n",
+			rtp_hdr_len(s->cc, s->ext));
 		die(2);
 	}
 	if (s->rtcp && (s->size < 8 || s->size % 4)) {
@@ -685,6 +730,22 @@ static void xmit(struct sender *s, const uint8_t *p, size_t len, unsigned long l
 	}
 }
 
+/* Sends the held packets that are due (all of them with all). */
+static void release(struct sender *s, int all)
+{
+	size_t k = 0;
+
+	while (k < s->n_held) {
+		if (!all && s->held[k].at > s->i) {
+			k++;
+			continue;
+		}
+		xmit(s, s->held[k].pkt, s->held[k].len, &s->delayed);
+		memmove(&s->held[k], &s->held[k + 1], (s->n_held - k - 1) * sizeof(s->held[0]));
+		s->n_held--;
+	}
+}
+
 static int picked(unsigned long long i, const unsigned long long *list, size_t n,
 		  unsigned long long every)
 {
@@ -705,6 +766,7 @@ static uint64_t sender_step(struct sender *s)
 		int len = (int)s->size;
 
 		if (s->i >= s->count || now >= s->deadline) {
+			release(s, 1);
 			if (s->again && s->first_len)
 				xmit(s, s->first_pkt, s->first_len, &s->replayed);
 			s->done = 1;
@@ -712,11 +774,16 @@ static uint64_t sender_step(struct sender *s)
 		}
 		if (s->interval && now < s->next)
 			return s->next;
+		/* Flat out: a turn for the receiver every 16 packets. */
+		if (!s->interval && s->i && !(s->i % 16) && s->next != s->i) {
+			s->next = s->i;
+			return now;
+		}
 		s->next += s->interval;
 		if (s->rtcp)
 			rtcp_build(pkt, s->size, s->ssrc, idx);
 		else
-			rtp_build(pkt, s->size, s->ssrc, idx);
+			rtp_build(pkt, s->size, s->ssrc, idx, s->cc, s->ext);
 		if (s->session) {
 			srtp_err_status_t e = s->rtcp ? srtp_protect_rtcp(s->session, pkt, &len) :
 							srtp_protect(s->session, pkt, &len);
@@ -740,11 +807,19 @@ static uint64_t sender_step(struct sender *s)
 			       s->tag_len);
 			xmit(s, bad, (size_t)len, &s->tampered);
 		}
-		if (!picked(s->i, s->tam_list, s->n_tam, s->tam_every) || s->intact_too) {
+		if ((!picked(s->i, s->tam_list, s->n_tam, s->tam_every) || s->intact_too) &&
+		    in_list(s->i, s->hold_list, s->n_hold) && s->n_held < 8) {
+			struct held *h = &s->held[s->n_held++];
+
+			h->at = s->i + s->hold_delay;
+			h->len = (size_t)len;
+			memcpy(h->pkt, pkt, (size_t)len);
+		} else if (!picked(s->i, s->tam_list, s->n_tam, s->tam_every) || s->intact_too) {
 			xmit(s, pkt, (size_t)len, NULL);
 			if (picked(s->i, s->dup_list, s->n_dup, s->dup_every))
 				xmit(s, pkt, (size_t)len, &s->replayed);
 		}
+		release(s, 0);
 		s->i++;
 	}
 	return 0;
@@ -754,10 +829,10 @@ static void sender_report(struct sender *s, const char *prefix)
 {
 	char sbuf[80];
 
-	printf("%ssent %llu\n%spackets %llu\n%sreplayed %llu\n%stampered %llu\n"
+	printf("%ssent %llu\n%spackets %llu\n%sreplayed %llu\n%stampered %llu\n%sdelayed %llu\n"
 	       "%serrors %llu\n%ssrtp_errors %llu\n%ssource %s\n%selapsed_ms %llu\n",
 	       prefix, s->sent, prefix, s->i, prefix, s->replayed, prefix, s->tampered,
-	       prefix, s->errors, prefix, s->srtp_errors,
+	       prefix, s->delayed, prefix, s->errors, prefix, s->srtp_errors,
 	       prefix, endpoint_str(&s->src.ss, sbuf, sizeof(sbuf)),
 	       prefix, (unsigned long long)((now_ns() - s->start) / 1000000));
 	if (s->errors)
@@ -989,13 +1064,22 @@ static void receiver_check(struct receiver *r, int len)
 		uint32_t bit;
 		uint16_t seq;
 
+		int cc, ext = -1;
+
 		if (len < RTP_HDR || (r->size && (size_t)len != r->size))
+			goto corrupt;
+		/* The CSRC count and the extension's length come from the packet:
+		 * their contents are checked like the rest. */
+		cc = buf[0] & 0x0f;
+		if ((buf[0] & 0x10) && (size_t)len >= rtp_hdr_len(cc, 0))
+			ext = buf[RTP_HDR + 4 * cc + 2] << 8 | buf[RTP_HDR + 4 * cc + 3];
+		if ((size_t)len < rtp_hdr_len(cc, ext))
 			goto corrupt;
 		seq = (uint16_t)(buf[2] << 8 | buf[3]);
 		idx = estimate(r->roc, r->s_l, seq);
 		if (idx < 0)
 			goto corrupt;
-		rtp_build(r->want, (size_t)len, r->ssrc, (uint32_t)idx);
+		rtp_build(r->want, (size_t)len, r->ssrc, (uint32_t)idx, cc, ext);
 		if (memcmp(r->want, buf, (size_t)len))
 			goto corrupt;
 		/* Only a verified packet moves the estimate on. */
@@ -1053,12 +1137,15 @@ static int receiver_step(struct receiver *r, uint64_t wake)
 			until = t + r->quiet_ns;
 		if (now >= until)
 			return 0;
-		if (wake && now >= wake)
-			return 1;
 		if (wake && wake < until)
 			until = wake;
-		if (poll(&pfd, 1, (int)((until - now + 999999) / 1000000)) <= 0)
+		/* Once wake has passed, only what is already there is read. */
+		if (poll(&pfd, 1, wake && now >= wake ? 0 :
+			 (int)((until - now + 999999) / 1000000)) <= 0) {
+			if (wake && now_ns() >= wake)
+				return 1;
 			continue;
+		}
 		n = recvfrom(r->fd, r->buf, sizeof(r->buf) - SRTP_MAX_TRAILER_LEN, MSG_DONTWAIT,
 			     (struct sockaddr *)&from, &fromlen);
 		if (n < 0)
