@@ -49,6 +49,7 @@
 #define MAX_PKT		2048
 #define MAX_LIST	256
 #define KEY_MAX		(32 + 14)
+#define ANY_SSRC	0xffffffffffULL	/* session_create: any outbound SSRC */
 
 /* Errors end the process, or in serve mode only the command at hand. */
 static jmp_buf *die_jmp;
@@ -458,7 +459,7 @@ static void srtp_check(const char *what, srtp_err_status_t e)
 }
 
 /* A session for one SSRC; the stream exists at once, so its ROC can be set. */
-static srtp_t session_create(const struct suite *s, const uint8_t *key, uint32_t ssrc,
+static srtp_t session_create(const struct suite *s, const uint8_t *key, uint64_t ssrc,
 			     uint32_t roc, int rtcp_clear)
 {
 	srtp_policy_t policy;
@@ -469,13 +470,14 @@ static srtp_t session_create(const struct suite *s, const uint8_t *key, uint32_t
 	s->rtcp(&policy.rtcp);
 	if (rtcp_clear)
 		policy.rtcp.sec_serv = sec_serv_auth;
-	policy.ssrc.type = ssrc_specific;
-	policy.ssrc.value = ssrc;
+	/* any_outbound: a sender of many SSRCs (-V), each stream made on use. */
+	policy.ssrc.type = ssrc == ANY_SSRC ? ssrc_any_outbound : ssrc_specific;
+	policy.ssrc.value = ssrc == ANY_SSRC ? 0 : ssrc;
 	policy.key = (unsigned char *)key;
 	policy.window_size = 128;
 	policy.allow_repeat_tx = 0;
 	srtp_check("srtp_create", srtp_create(&session, &policy));
-	if (roc)
+	if (roc && ssrc != ANY_SSRC)
 		srtp_check("srtp_set_stream_roc", srtp_set_stream_roc(session, ssrc, roc));
 	return session;
 }
@@ -538,7 +540,7 @@ struct sender {
 	size_t n_dup, n_tam, size, tag_len;
 	unsigned long long dup_every, tam_every;
 	int rtcp, again, intact_too, rtcp_clear, cc, ext;
-	unsigned long long hold_list[MAX_LIST], hold_delay;
+	unsigned long long hold_list[MAX_LIST], hold_delay, vary;
 	size_t n_hold;
 	enum tamper what;
 	uint32_t ssrc;
@@ -589,6 +591,7 @@ static void send_usage(void)
 		"  -h DELAY      ... and send each after DELAY more packets (default 10)\n"
 		"  -C CC         RTP: CC contributing sources (CSRCs, 0..15; default 0)\n"
 		"  -E WORDS      RTP: a header extension of WORDS 32-bit words (default none)\n"
+		"  -V COUNT      packet i has SSRC + i %% COUNT (COUNT streams; FIRST < 65536)\n"
 		"Prints sent, packets, replayed, tampered, delayed, errors, srtp_errors, source,\n"
 		"elapsed_ms (prefixed with send_ in xfer).\n",
 		DEFAULT_SSRC);
@@ -635,8 +638,9 @@ static void sender_init(struct sender *s, int argc, char **argv)
 	s->what = T_PAYLOAD;
 	s->ext = -1;
 	s->hold_delay = 10;
+	s->vary = 1;
 	optind = 0;
-	while ((opt = getopt(argc, argv, "+N:k:n:r:t:l:S:f:s:K:D:d:aX:x:w:oeH:h:C:E:")) != -1) {
+	while ((opt = getopt(argc, argv, "+N:k:n:r:t:l:S:f:s:K:D:d:aX:x:w:oeH:h:C:E:V:")) != -1) {
 		switch (opt) {
 		case 'N': netns = optarg; break;
 		case 'k':
@@ -676,6 +680,7 @@ static void sender_init(struct sender *s, int argc, char **argv)
 		case 'h': s->hold_delay = num("delay", optarg, 1, 100000); break;
 		case 'C': s->cc = (int)num("CSRC count", optarg, 0, 15); break;
 		case 'E': s->ext = (int)num("extension words", optarg, 0, 256); break;
+		case 'V': s->vary = num("SSRCs", optarg, 1, 1000); break;
 		default: send_usage();
 		}
 	}
@@ -699,7 +704,11 @@ static void sender_init(struct sender *s, int argc, char **argv)
 	}
 	if (suite) {
 		key_parse(suite, keystr, key);
-		s->session = session_create(suite, key, s->ssrc,
+		if (s->vary > 1 && s->first >> 16) {
+			fprintf(stderr, "srtppeer: -V needs a FIRST below 65536\n");
+			die(2);
+		}
+		s->session = session_create(suite, key, s->vary > 1 ? ANY_SSRC : s->ssrc,
 					    s->rtcp ? 0 : (uint32_t)(s->first >> 16), s->rtcp_clear);
 		OPENSSL_cleanse(key, sizeof(key));
 		/* Tag bytes, for the tamper offsets: GCM 16; SRTCP HMAC 10. */
@@ -781,9 +790,9 @@ static uint64_t sender_step(struct sender *s)
 		}
 		s->next += s->interval;
 		if (s->rtcp)
-			rtcp_build(pkt, s->size, s->ssrc, idx);
+			rtcp_build(pkt, s->size, s->ssrc + (uint32_t)(s->i % s->vary), idx);
 		else
-			rtp_build(pkt, s->size, s->ssrc, idx, s->cc, s->ext);
+			rtp_build(pkt, s->size, s->ssrc + (uint32_t)(s->i % s->vary), idx, s->cc, s->ext);
 		if (s->session) {
 			srtp_err_status_t e = s->rtcp ? srtp_protect_rtcp(s->session, pkt, &len) :
 							srtp_protect(s->session, pkt, &len);

@@ -300,6 +300,18 @@ for ((i = 0; i < ${#SUITES[@]}; i++)); do
 			"r:rtcp_ok=10 r:corrupt=0 d:srtp_auth=0"
 	fi
 
+	# Capture and replay, after a flood of forged packets from 20 new SSRCs:
+	# forgeries take no SSRC slot, so the stream's replay window survives.
+	xfer -n 50 -S 0x6666 -f 1000 -- -S 0x6666 -n 50 -f 1000 -s "$S" -K "${KEY[$S.0]}"
+	expect "$S srtp-in: a new stream (SSRC 0x6666) arrives" \
+		"r:ok=50 r:corrupt=0 d:packets=50 d:srtp_auth=0"
+	xfer -- -S 0x7000 -V 20 -n 40 -f 1000 -s "$S" -K "${KEY[$S.4]}"
+	expect "$S srtp-in: 40 forged packets from 20 SSRCs dropped and counted" \
+		"r:received=0 d:packets=0 d:srtp_auth=40"
+	xfer -- -S 0x6666 -n 50 -f 1000 -s "$S" -K "${KEY[$S.0]}"
+	expect "$S srtp-in: the new stream's 50 packets sent again (the same bytes) are all replays" \
+		"r:received=0 d:packets=0 d:srtp_replay=50 d:srtp_auth=0"
+
 	# plain RTP -> kernel encrypts -> libsrtp2 authenticates and decrypts.
 	flow_new "$S: flow add srtp-out" $((4 * i + 1)) 4 srtp-out "$S" "${KEY[$S.1]}"
 	flow_suites null "$S"
@@ -314,6 +326,10 @@ for ((i = 0; i < ${#SUITES[@]}; i++)); do
 	xfer -n 50 -f 65600 -s "$S" -K "${KEY[$S.1]}" -- -n 50 -f 65600 -d 10
 	expect "$S srtp-out: a plain packet sent twice is encrypted once: its index is not reused (srtp_replay +5)" \
 		"r:ok=50 r:replay_fail=0 r:auth_fail=0 r:received=50 d:packets=50 d:srtp_replay=5"
+	xfer -n 100 -S 0x4444 -f 65500 -s "$S" -K "${KEY[$S.1]}" -- -S 0x4444 -n 100 -f 65500 \
+		-H 30,35 -h 20
+	expect "$S srtp-out: plain seq 65530 and 65535 arriving after the wrap are encrypted with ROC 0" \
+		"r:ok=100 r:auth_fail=0 r:replay_fail=0 r:srtp_err=0 r:corrupt=0 r:roc=1 d:packets=100 d:srtp_replay=0"
 	xfer -n 100 -f 65650 -s "$S" -K "${KEY[$S.1]}" -- -n 100 -f 65650 -C 3 -E 2
 	expect "$S srtp-out: RTP with 3 CSRCs and a header extension: encrypted after them, decrypted by libsrtp2" \
 		"r:ok=100 r:auth_fail=0 r:srtp_err=0 r:corrupt=0 d:packets=100"
