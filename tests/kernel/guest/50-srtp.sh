@@ -5,9 +5,13 @@
 # (tests/srtp/srtppeer), for every suite: libsrtp2 encrypts and the kernel
 # decrypts (srtp-in: the callee gets the original RTP bit for bit), the
 # kernel encrypts and libsrtp2 authenticates and decrypts (srtp-out), and
-# the kernel re-keys (srtp-in A srtp-out B); across a sequence-number wrap
-# (first seq 65500: the ROC becomes 1); replayed and tampered packets dropped
-# and counted; SRTCP both ways; the key never readable; bad keys refused.
+# the kernel re-keys (srtp-in A srtp-out B, A's neighbour in the list);
+# across a sequence-number wrap (first seq 65500: the ROC becomes 1), with
+# packets reordered across it, CSRCs and header extensions; replayed (at
+# once, late, captured and sent again after a flood of forgeries) and
+# tampered packets dropped and counted; SRTCP both ways (and E=0); packets
+# too short for a tag; a second SSRC; 2000 packets flat out; IPv6 and
+# across families; the key never readable; bad suites and keys refused.
 #
 #      caller                          sipwall                              callee
 #  +------------------+    +------------------------------------+    +------------------+
@@ -15,12 +19,13 @@
 #  | 10.50.1.2/24     |veth| 10.50.1.1/24          10.50.2.1/24 |veth| 10.50.2.2/24     |
 #  | fd00:50:1::2/64  |----| fd00:50:1::1/64    fd00:50:2::1/64 |----| fd00:50:2::2/64  |
 #  |                  |    |                                    |    |                  |
-#  | srtppeer send:   |    |  sipwall.ko flows with srtp-in,    |    | srtppeer recv:   |
-#  | libsrtp2 SRTP or |    |  srtp-out or both (sipwallctl);    |    | plain: checks    |
-#  | plain RTP/RTCP,  |    |  ip_forward off: only the module   |    | every byte; SRTP:|
-#  | replays, flipped |    |  moves packets from s0 to s1       |    | libsrtp2, then   |
-#  | bits             |    +------------------------------------+    | every byte       |
+#  | sender: libsrtp2 |    |  sipwall.ko flows with srtp-in,    |    | receiver: plain, |
+#  | SRTP/SRTCP or    |    |  srtp-out or both (sipwallctl);    |    | or libsrtp2;     |
+#  | plain RTP/RTCP;  |    |  ip_forward off: only the module   |    | then checks      |
+#  | replays, flipped |    |  moves packets from s0 to s1       |    | every byte       |
+#  | bits, reordering |    +------------------------------------+    |                  |
 #  +------------------+                                              +------------------+
+#       one "srtppeer serve" process runs every transfer: a socket in each namespace
 #
 # Flow j: caller :5000+10j -> sipwall in :30000+10j, out :30001+10j ->
 # callee :6000+10j. Every packet's bytes derive from its SSRC and index, so
