@@ -65,4 +65,4 @@ check-static: check-kdir
 	mkdir -p build; $(MAKE) -C $(KDIR) M=$(CURDIR) C=2 modules 2>&1 | tee build/sparse.log; \
 		! grep -E 'kmod/.*(warning|error):' build/sparse.log
 	cppcheck --error-exitcode=1 --enable=warning,portability --inline-suppr -q \
-		--std=c11 -I include/uapi -D__linux__ daemon tools tests/tools
+		--std=c11 -I include/uapi -D__linux__ daemon tools tests/tools tests/srtp
