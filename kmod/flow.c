@@ -5,6 +5,7 @@
  * dumps, /proc and the idle collector a stable order to resume from.
  */
 
+#include <linux/random.h>
 #include <linux/slab.h>
 #include <linux/sched.h>
 #include "flow.h"
@@ -77,6 +78,7 @@ struct sipwall_flow *sipwall_flow_alloc(gfp_t gfp)
 		goto err_free_stats;
 	flow->dscp = -1;
 	flow->last_used = jiffies;
+	atomic_set(&flow->ip_id, get_random_u32());
 	return flow;
 
 err_free_stats:

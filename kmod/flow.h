@@ -47,6 +47,7 @@ struct sipwall_flow {
 	unsigned long state;			/* SIPWALL_FLOW_LATCH* bits */
 	u32 timeout;				/* idle seconds; 0 = never */
 	s16 dscp;				/* -1 = keep the packet's */
+	atomic_t ip_id;				/* IPv4 identification, per flow */
 	unsigned long last_used;		/* jiffies */
 	struct dst_cache dst_cache;
 	struct sipwall_srtp *srtp_in;		/* decrypt on the way in */

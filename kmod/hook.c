@@ -40,6 +40,13 @@ struct rx_packet {
 	u8 ttl;			/* IPv4 TTL or IPv6 hop limit */
 };
 
+/* Nothing to match and nothing to guard: the common case of namespaces that
+ * are not the media relay's. */
+static bool net_idle(const struct sipwall_net *sn)
+{
+	return !READ_ONCE(sn->nflows) && !READ_ONCE(sn->media_ports);
+}
+
 static bool addr_is_local(struct net *net, const struct sipwall_endpoint *ep,
 			  struct net_device *dev)
 {
@@ -175,9 +182,23 @@ static void udp_rewrite(struct sk_buff *skb, struct udphdr *uh,
 		return;
 	}
 
-	diff = csum_sub(csum_add(addr_csum(from), addr_csum(to)),
-			csum_add(addr_csum(&pkt->src), addr_csum(&pkt->dst)));
-	inet_proto_csum_replace_by_diff(&uh->check, skb, diff, true, false);
+	/* The pseudo-header sums both addresses: which old one is replaced
+	 * by which new one does not matter. */
+	if (to->family == AF_INET && pkt->dst.family == AF_INET) {
+		inet_proto_csum_replace4(&uh->check, skb, pkt->dst.addr.ip,
+					 from->addr.ip, true);
+		inet_proto_csum_replace4(&uh->check, skb, pkt->src.addr.ip,
+					 to->addr.ip, true);
+	} else if (to->family == AF_INET6 && pkt->dst.family == AF_INET6) {
+		inet_proto_csum_replace16(&uh->check, skb, pkt->dst.addr.ip6.s6_addr32,
+					  from->addr.ip6.s6_addr32, true);
+		inet_proto_csum_replace16(&uh->check, skb, pkt->src.addr.ip6.s6_addr32,
+					  to->addr.ip6.s6_addr32, true);
+	} else {
+		diff = csum_sub(csum_add(addr_csum(from), addr_csum(to)),
+				csum_add(addr_csum(&pkt->src), addr_csum(&pkt->dst)));
+		inet_proto_csum_replace_by_diff(&uh->check, skb, diff, true, false);
+	}
 	inet_proto_csum_replace2(&uh->check, skb, uh->source, from->port, false);
 	inet_proto_csum_replace2(&uh->check, skb, uh->dest, to->port, false);
 	uh->source = from->port;
@@ -186,8 +207,8 @@ static void udp_rewrite(struct sk_buff *skb, struct udphdr *uh,
 		uh->check = CSUM_MANGLED_0;
 }
 
-static void push_ipv4_header(struct net *net, struct sk_buff *skb,
-			     const struct sipwall_flow *flow, u8 tos, u8 ttl)
+static void push_ipv4_header(struct sk_buff *skb, struct sipwall_flow *flow,
+			     u8 tos, u8 ttl)
 {
 	struct iphdr *iph = ip_hdr(skb);
 
@@ -195,13 +216,15 @@ static void push_ipv4_header(struct net *net, struct sk_buff *skb,
 	iph->ihl = sizeof(*iph) >> 2;
 	iph->tos = tos;
 	iph->tot_len = htons(skb->len);
-	/* Not DF: like the RTP stacks at the ends, let IP fragment. */
+	/* Not DF: like the RTP stacks at the ends, let IP fragment. So the
+	 * ID must not repeat soon between these two addresses (RFC 6864):
+	 * a counter per flow, which costs less than ip_select_ident(). */
 	iph->frag_off = 0;
+	iph->id = htons((u16)atomic_inc_return(&flow->ip_id));
 	iph->ttl = ttl;
 	iph->protocol = IPPROTO_UDP;
 	iph->saddr = flow->out_local.addr.ip;
 	iph->daddr = flow->out_peer.addr.ip;
-	ip_select_ident(net, skb, NULL);
 	ip_send_check(iph);
 	skb->protocol = htons(ETH_P_IP);
 }
@@ -274,7 +297,7 @@ static int flow_xmit(struct sipwall_net *sn, struct sipwall_flow *flow,
 
 	/* net_xmit_eval() evaluates its argument twice: call first. */
 	if (out4) {
-		push_ipv4_header(sn->net, skb, flow, tos, hops);
+		push_ipv4_header(skb, flow, tos, hops);
 		err = ip_local_out(sn->net, NULL, skb);
 	} else {
 		push_ipv6_header(skb, flow, tos, hops);
@@ -402,12 +425,13 @@ static unsigned int sipwall_rx(struct sipwall_net *sn, struct sk_buff *skb,
 static unsigned int hook_ipv4(void *priv, struct sk_buff *skb,
 			      const struct nf_hook_state *state)
 {
+	struct sipwall_net *sn = sipwall_net(state->net);
 	const struct iphdr *iph = ip_hdr(skb);
 	struct rx_packet pkt = {};
 	const struct udphdr *uh;
 	unsigned int ihl;
 
-	if (iph->protocol != IPPROTO_UDP || skb_is_gso(skb))
+	if (iph->protocol != IPPROTO_UDP || skb_is_gso(skb) || net_idle(sn))
 		return NF_ACCEPT;
 	/* Later fragments carry no ports: nothing to match. */
 	if (iph->frag_off & htons(IP_OFFSET))
@@ -427,19 +451,20 @@ static unsigned int hook_ipv4(void *priv, struct sk_buff *skb,
 	pkt.fragment = iph->frag_off & htons(IP_MF);
 	pkt.tos = iph->tos;
 	pkt.ttl = iph->ttl;
-	return sipwall_rx(sipwall_net(state->net), skb, &pkt, state->in);
+	return sipwall_rx(sn, skb, &pkt, state->in);
 }
 
 static unsigned int hook_ipv6(void *priv, struct sk_buff *skb,
 			      const struct nf_hook_state *state)
 {
+	struct sipwall_net *sn = sipwall_net(state->net);
 	const struct ipv6hdr *ip6h = ipv6_hdr(skb);
 	unsigned int l3_len = sizeof(*ip6h);
 	struct rx_packet pkt = {};
 	const struct udphdr *uh;
 	u8 nexthdr = ip6h->nexthdr;
 
-	if (skb_is_gso(skb))
+	if (skb_is_gso(skb) || net_idle(sn))
 		return NF_ACCEPT;
 	/* Only UDP straight after the header, or in a first fragment;
 	 * other extension headers go to the stack. */
@@ -469,7 +494,7 @@ static unsigned int hook_ipv6(void *priv, struct sk_buff *skb,
 	pkt.l3_len = l3_len;
 	pkt.tos = ipv6_get_dsfield(ip6h);
 	pkt.ttl = ip6h->hop_limit;
-	return sipwall_rx(sipwall_net(state->net), skb, &pkt, state->in);
+	return sipwall_rx(sn, skb, &pkt, state->in);
 }
 
 static const struct nf_hook_ops hook_ops[] = {
