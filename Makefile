@@ -16,7 +16,9 @@ KDIR ?= $(shell if [ -e /lib/modules/$(KVER_RUNNING)/build/Makefile ]; then \
 		echo /lib/modules/$(KVER_RUNNING)/build; else \
 		ls -d /usr/src/linux-headers-*/ 2>/dev/null | grep -v -- '-common/$$' | \
 		sort -V | tail -n 1 | sed 's:/$$::'; fi)
-KVER ?= $(shell $(MAKE) -s -C $(KDIR) kernelrelease 2>/dev/null)
+# The release the module is built for, as /lib/modules names it (Debian's
+# headers answer `make kernelrelease` with the upstream version instead).
+KVER ?= $(shell sed -n 's/.*UTS_RELEASE "\(.*\)"/\1/p' $(KDIR)/include/generated/utsrelease.h 2>/dev/null)
 
 PREFIX ?= /usr
 SBINDIR ?= $(PREFIX)/sbin
