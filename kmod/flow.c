@@ -71,21 +71,10 @@ struct sipwall_flow *sipwall_flow_alloc(gfp_t gfp)
 	flow = kmem_cache_zalloc(flow_cache, gfp);
 	if (!flow)
 		return NULL;
-	flow->stats = alloc_percpu_gfp(struct sipwall_flow_stats, gfp);
-	if (!flow->stats)
-		goto err_free_flow;
-	if (dst_cache_init(&flow->dst_cache, gfp))
-		goto err_free_stats;
 	flow->dscp = -1;
 	flow->last_used = jiffies;
 	atomic_set(&flow->ip_id, get_random_u32());
 	return flow;
-
-err_free_stats:
-	free_percpu(flow->stats);
-err_free_flow:
-	kmem_cache_free(flow_cache, flow);
-	return NULL;
 }
 
 /* Frees a flow that no reader can see: never inserted, or after RCU.
@@ -94,8 +83,7 @@ void sipwall_flow_free(struct sipwall_flow *flow)
 {
 	sipwall_srtp_destroy(flow->srtp_in);
 	sipwall_srtp_destroy(flow->srtp_out);
-	dst_cache_destroy(&flow->dst_cache);
-	free_percpu(flow->stats);
+	dst_release(rcu_dereference_protected(flow->dst, true));
 	kmem_cache_free(flow_cache, flow);
 }
 
@@ -172,7 +160,10 @@ unsigned int sipwall_flow_flush(struct sipwall_net *sn, const u64 *session)
 void sipwall_flow_stats_sum(const struct sipwall_flow *flow,
 			    u64 sum[__SIPWALL_FSTAT_MAX])
 {
-	sipwall_pcpu_sum(flow->stats, sum);
+	int i;
+
+	for (i = 0; i < __SIPWALL_FSTAT_MAX; i++)
+		sum[i] = atomic64_read(&flow->stats[i]);
 }
 
 /*

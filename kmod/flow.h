@@ -4,7 +4,7 @@
 
 #include <linux/in6.h>
 #include <linux/rhashtable.h>
-#include <net/dst_cache.h>
+#include <net/dst.h>
 #include "netns.h"
 
 /* An address and port. IPv4 uses addr.ip; unused bytes are always zero,
@@ -18,12 +18,6 @@ struct sipwall_endpoint {
 	u16 family;
 };
 
-/* Per-CPU counters of one flow, indexed by SIPWALL_FSTAT_*. */
-struct sipwall_flow_stats {
-	u64_stats_t count[__SIPWALL_FSTAT_MAX];
-	struct u64_stats_sync syncp;
-};
-
 enum {
 	SIPWALL_FLOW_LATCHING,	/* one CPU is writing the latched source */
 	SIPWALL_FLOW_LATCHED,	/* @source holds the latched source */
@@ -32,8 +26,12 @@ enum {
 /*
  * One direction of one media stream. Created and destroyed on the
  * configuration path under sipwall_net.lock; the packet path finds it with
- * an RCU lookup and may only touch @last_used, @state (latching), the per-CPU
- * counters and the dst cache. Freed after an RCU grace period.
+ * an RCU lookup and may only touch @last_used, @state (latching), @ip_id,
+ * the counters and the route cache. Freed after an RCU grace period.
+ *
+ * Nothing per CPU: a stream's packets arrive on one CPU in practice, so
+ * atomic counters do not bounce, and a flow takes the same memory on a
+ * 2-CPU box as on a 64-CPU one.
  */
 struct sipwall_flow {
 	struct rhash_head node;
@@ -49,10 +47,12 @@ struct sipwall_flow {
 	s16 dscp;				/* -1 = keep the packet's */
 	atomic_t ip_id;				/* IPv4 identification, per flow */
 	unsigned long last_used;		/* jiffies */
-	struct dst_cache dst_cache;
+	/* The route to @out_peer, holding a reference; replaced when stale. */
+	struct dst_entry __rcu *dst;
+	u32 dst_cookie;				/* IPv6: for dst_check() */
 	struct sipwall_srtp *srtp_in;		/* decrypt on the way in */
 	struct sipwall_srtp *srtp_out;		/* encrypt on the way out */
-	struct sipwall_flow_stats __percpu *stats;
+	atomic64_t stats[__SIPWALL_FSTAT_MAX];
 	struct rcu_work free_work;
 };
 
@@ -78,11 +78,7 @@ bool sipwall_flow_source_ok(struct sipwall_flow *flow,
 static inline void sipwall_flow_count(struct sipwall_flow *flow, int stat,
 				      u64 n)
 {
-	struct sipwall_flow_stats *s = this_cpu_ptr(flow->stats);
-
-	u64_stats_update_begin(&s->syncp);
-	u64_stats_add(&s->count[stat], n);
-	u64_stats_update_end(&s->syncp);
+	atomic64_add(n, &flow->stats[stat]);
 }
 
 static inline bool sipwall_flow_latched(const struct sipwall_flow *flow)

@@ -71,11 +71,10 @@ static unsigned int media_guard(struct sipwall_net *sn, const struct rx_packet *
 	return NF_DROP;
 }
 
-/* Returns a referenced route from the flow's out_local to its out_peer. */
-static struct dst_entry *flow_route(struct net *net, struct sipwall_flow *flow)
+static struct dst_entry *route_lookup(struct net *net,
+				      const struct sipwall_flow *flow, u32 *cookie)
 {
 	const struct sipwall_endpoint *from = &flow->out_local, *to = &flow->out_peer;
-	struct dst_entry *dst;
 
 	if (to->family == AF_INET) {
 		struct flowi4 fl4 = {
@@ -85,17 +84,10 @@ static struct dst_entry *flow_route(struct net *net, struct sipwall_flow *flow)
 			.fl4_sport = from->port,
 			.fl4_dport = to->port,
 		};
-		struct rtable *rt;
-		__be32 saddr;
+		struct rtable *rt = ip_route_output_key(net, &fl4);
 
-		rt = dst_cache_get_ip4(&flow->dst_cache, &saddr);
-		if (rt)
-			return &rt->dst;
-		rt = ip_route_output_key(net, &fl4);
-		if (IS_ERR(rt))
-			return ERR_CAST(rt);
-		dst_cache_set_ip4(&flow->dst_cache, &rt->dst, fl4.saddr);
-		return &rt->dst;
+		*cookie = 0;
+		return IS_ERR(rt) ? ERR_CAST(rt) : &rt->dst;
 	} else {
 		struct flowi6 fl6 = {
 			.daddr = to->addr.ip6,
@@ -104,17 +96,37 @@ static struct dst_entry *flow_route(struct net *net, struct sipwall_flow *flow)
 			.fl6_sport = from->port,
 			.fl6_dport = to->port,
 		};
-		struct in6_addr saddr;
+		struct dst_entry *dst;
 
-		dst = dst_cache_get_ip6(&flow->dst_cache, &saddr);
-		if (dst)
-			return dst;
 		dst = ipv6_stub->ipv6_dst_lookup_flow(net, NULL, &fl6, NULL);
-		if (IS_ERR(dst))
-			return dst;
-		dst_cache_set_ip6(&flow->dst_cache, dst, &fl6.saddr);
+		if (!IS_ERR(dst))
+			*cookie = rt6_get_cookie((struct rt6_info *)dst);
 		return dst;
 	}
+}
+
+/*
+ * Returns a referenced route from the flow's out_local to its out_peer:
+ * the cached one while dst_check() finds it current, else a new lookup,
+ * which replaces it. The cache's reference is dropped with dst_release(),
+ * which frees after a grace period, so a reader under RCU that got the
+ * pointer can still try dst_hold_safe() on it.
+ */
+static struct dst_entry *flow_route(struct net *net, struct sipwall_flow *flow)
+{
+	struct dst_entry *dst = rcu_dereference(flow->dst), *old;
+	u32 cookie;
+
+	if (dst && dst_check(dst, READ_ONCE(flow->dst_cookie)) && dst_hold_safe(dst))
+		return dst;
+	dst = route_lookup(net, flow, &cookie);
+	if (IS_ERR(dst))
+		return dst;
+	dst_hold(dst);	/* the cache's reference */
+	WRITE_ONCE(flow->dst_cookie, cookie);
+	old = unrcu_pointer(xchg(&flow->dst, RCU_INITIALIZER(dst)));
+	dst_release(old);
+	return dst;
 }
 
 static __wsum addr_csum(const struct sipwall_endpoint *ep)

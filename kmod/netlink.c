@@ -7,6 +7,8 @@
  */
 
 #include <net/genetlink.h>
+#include <net/ipv6.h>
+#include <net/sock.h>
 #include "flow.h"
 #include "netlink.h"
 #include "srtp.h"
