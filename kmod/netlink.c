@@ -421,6 +421,27 @@ err_free_flow:
 	return err;
 }
 
+static int parse_request_local(struct genl_info *info, struct nlattr **tb,
+			       struct sipwall_endpoint *local)
+{
+	int err = parse_flow(info, tb);
+
+	return err ? err : parse_local(info, tb, local);
+}
+
+/* Under sipwall_net.lock. */
+static struct sipwall_flow *find_flow(struct sipwall_net *sn, struct genl_info *info,
+				      struct nlattr **tb,
+				      const struct sipwall_endpoint *local)
+{
+	struct sipwall_flow *flow = sipwall_flow_find(sn, local);
+
+	if (!flow)
+		NL_SET_ERR_MSG_ATTR(info->extack, tb[SIPWALL_FLOW_A_LOCAL],
+				    "no flow at this local address and port");
+	return flow;
+}
+
 static int flow_del(struct sk_buff *skb, struct genl_info *info)
 {
 	struct sipwall_net *sn = sipwall_net(genl_info_net(info));
@@ -429,20 +450,16 @@ static int flow_del(struct sk_buff *skb, struct genl_info *info)
 	struct sipwall_flow *flow;
 	int err;
 
-	err = parse_flow(info, tb);
-	if (!err)
-		err = parse_local(info, tb, &local);
+	err = parse_request_local(info, tb, &local);
 	if (err)
 		return err;
 
 	mutex_lock(&sn->lock);
-	flow = sipwall_flow_find(sn, &local);
+	flow = find_flow(sn, info, tb, &local);
 	if (flow) {
 		sipwall_flow_remove(sn, flow);
 		sn->flows_deleted++;
 	} else {
-		NL_SET_ERR_MSG_ATTR(info->extack, tb[SIPWALL_FLOW_A_LOCAL],
-				    "no flow at this local address and port");
 		err = -ENOENT;
 	}
 	mutex_unlock(&sn->lock);
@@ -458,21 +475,13 @@ static int flow_get(struct sk_buff *skb, struct genl_info *info)
 	struct sk_buff *reply;
 	int err;
 
-	err = parse_flow(info, tb);
-	if (!err)
-		err = parse_local(info, tb, &local);
+	err = parse_request_local(info, tb, &local);
 	if (err)
 		return err;
 
 	mutex_lock(&sn->lock);
-	flow = sipwall_flow_find(sn, &local);
-	if (flow) {
-		reply = flow_reply(info, SIPWALL_CMD_FLOW_GET, flow);
-	} else {
-		NL_SET_ERR_MSG_ATTR(info->extack, tb[SIPWALL_FLOW_A_LOCAL],
-				    "no flow at this local address and port");
-		reply = ERR_PTR(-ENOENT);
-	}
+	flow = find_flow(sn, info, tb, &local);
+	reply = flow ? flow_reply(info, SIPWALL_CMD_FLOW_GET, flow) : ERR_PTR(-ENOENT);
 	mutex_unlock(&sn->lock);
 	if (IS_ERR(reply))
 		return PTR_ERR(reply);
