@@ -1,0 +1,42 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The registrar and location service of the realms with `registrar = yes`
+ * (RFC 3261 section 10, RFC 5626-style reachability): bindings of an AOR
+ * (keyed by realm and user part) to the Contacts a phone registered and to
+ * the flow it registered over, so that the B2BUA reaches it over the same
+ * TCP/TLS connection, or from the same UDP socket to the same source
+ * address and port. Kept in memory across reloads; written to the state
+ * file (write, fsync, rename) and read back at start.
+ */
+#ifndef SIPWALL_REGISTRAR_H
+#define SIPWALL_REGISTRAR_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "sip_msg.h"
+#include "transport.h"
+#include "txn.h"
+
+struct sipwall_binding {
+	const char *contact;		/* the Contact URI as registered (no <>) */
+	struct sipwall_peer peer;	/* where it is reached: its flow */
+	uint64_t expires_ms;		/* on the loop's monotonic clock */
+};
+
+/* A REGISTER that passed the auth gate, in a realm with registrar = yes. */
+void sipwall_registrar_request(struct sipwall_txn *st, struct sip_msg *req);
+
+/*
+ * The live bindings of user in realm, at most max, into out; returns their
+ * number (0: not registered). The pointers stay valid until control returns
+ * to the event loop.
+ */
+unsigned int sipwall_location_lookup(const struct sipwall_realm *realm, struct sip_str user,
+				     const struct sipwall_binding **out, unsigned int max);
+
+/* Whether some binding of user in realm was registered from the address of from. */
+bool sipwall_location_registered_from(const struct sipwall_realm *realm, struct sip_str user,
+				      const struct sipwall_peer *from);
+
+#endif
