@@ -3,8 +3,11 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "auth_gate.h"
+#include "b2bua.h"
 #include "core.h"
 #include "log.h"
+#include "registrar.h"
 #include "sip_lex.h"
 #include "sip_write.h"
 
@@ -171,6 +174,37 @@ static bool scheme_supported(const struct sip_msg *req)
 	       req->request_uri.scheme == SIP_URI_TEL;
 }
 
+/* Where a request goes once it may go on (the auth gate passed it, or it needed none). */
+static void route_request(struct sipwall_txn *st, struct sip_msg *req, struct sip_str user)
+{
+	switch (req->method) {
+	case SIP_METHOD_REGISTER:
+		sipwall_registrar_request(st, req);
+		break;
+	case SIP_METHOD_OPTIONS:
+		/* RFC 3261 11.2: capabilities, answered even at Max-Forwards 0 */
+		if (!req->to.tag.len) {
+			sipwall_txn_respond(st, 200, "OK", CORE_ALLOW "Accept: application/sdp\r\n",
+					    SIP_STR(""));
+			break;
+		}
+		/* OPTIONS inside a dialog is the other side's to answer */
+		sipwall_b2bua_request(st, req, user);
+		break;
+	default:
+		sipwall_b2bua_request(st, req, user);
+		break;
+	}
+}
+
+static bool needs_gate(const struct sip_msg *req)
+{
+	if (req->to.tag.len)
+		return false;	/* inside a dialog the gate already passed */
+	return req->method != SIP_METHOD_ACK && req->method != SIP_METHOD_CANCEL &&
+	       req->method != SIP_METHOD_OPTIONS;
+}
+
 static void core_request(struct sipwall_txn *st, struct sip_msg *req)
 {
 	int require = sip_msg_find(req, SIP_HDR_REQUIRE, 0);
@@ -192,30 +226,29 @@ static void core_request(struct sipwall_txn *st, struct sip_msg *req)
 		sipwall_txn_respond(st, 420, "Bad Extension", extra, SIP_STR(""));
 		return;
 	}
-	switch (req->method) {
-	case SIP_METHOD_OPTIONS:
-		/* RFC 3261 11.2: capabilities, answered even at Max-Forwards 0 */
-		sipwall_txn_respond(st, 200, "OK", CORE_ALLOW "Accept: application/sdp\r\n",
-				    SIP_STR(""));
-		break;
-	default:
-		if (req->max_forwards == 0) {
-			sipwall_txn_respond(st, 483, "Too Many Hops", NULL, SIP_STR(""));
-			break;
-		}
-		sipwall_txn_respond(st, 501, "Not Implemented", CORE_ALLOW, SIP_STR(""));
-		break;
+	if (req->max_forwards == 0 && req->method != SIP_METHOD_OPTIONS) {
+		sipwall_txn_respond(st, 483, "Too Many Hops", NULL, SIP_STR(""));
+		return;
 	}
+	if (needs_gate(req))
+		sipwall_auth_gate(st, req, route_request);
+	else
+		route_request(st, req, SIP_STR(""));
 }
 
 static void core_ack(struct sip_msg *ack, const struct sipwall_peer *from)
 {
-	(void)ack;
-	(void)from;
-	/* no dialogs yet: an ACK without a transaction has nothing to confirm */
+	sipwall_b2bua_ack(ack, from);
+}
+
+static void core_cancelled(struct sipwall_txn *st)
+{
+	sipwall_auth_gate_forget(st);
+	sipwall_b2bua_cancelled(st);
 }
 
 const struct sipwall_txn_tu sipwall_core_tu = {
 	.request = core_request,
 	.ack = core_ack,
+	.cancelled = core_cancelled,
 };

@@ -1,0 +1,22 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The B2BUA: every call is two dialogs, one per realm, joined here. The
+ * router in core.c hands it every request it does not serve itself
+ * (REGISTER goes to the registrar, out-of-dialog OPTIONS is answered
+ * locally): dialog-creating requests after the auth gate passed them,
+ * requests inside a dialog, and MESSAGE.
+ */
+#ifndef SIPWALL_B2BUA_H
+#define SIPWALL_B2BUA_H
+
+#include "sip_msg.h"
+#include "txn.h"
+
+/* user: the authenticated user name, empty if the realm does not authenticate. */
+void sipwall_b2bua_request(struct sipwall_txn *st, struct sip_msg *req, struct sip_str user);
+/* An ACK for a 2xx (it belongs to no transaction). */
+void sipwall_b2bua_ack(struct sip_msg *ack, const struct sipwall_peer *from);
+/* A CANCEL matched the INVITE st (see struct sipwall_txn_tu). */
+void sipwall_b2bua_cancelled(struct sipwall_txn *st);
+
+#endif
