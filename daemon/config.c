@@ -240,6 +240,13 @@ static void realm_key(struct load_state *st, const char *name, const char *value
 				 value);
 		else
 			tls->verify_client = (enum sipwall_tls_verify)verify;
+	} else if (sipwall_realm_b2bua_key(name)) {
+		const char *why;
+
+		if (!strcmp(name, "peer_realm"))
+			r->b2bua.line = st->line;
+		if (sipwall_realm_b2bua_set(&r->b2bua, name, value, &why))
+			error_at(st, st->line, "%s: %s, got '%s'", name, why, value);
 	} else if (!strcmp(name, "auth") || !strncmp(name, "auth_", 5)) {
 		const char *why;
 
@@ -324,6 +331,18 @@ static int handler(void *user, const char *section, const char *name, const char
 		bad = parse_uint(value, 10, 600000, &cfg->t2_ms);
 	} else if (!strcmp(section, "sip") && !strcmp(name, "t4")) {
 		bad = parse_uint(value, 10, 600000, &cfg->t4_ms);
+	} else if (!strcmp(section, "calls")) {
+		const char *why;
+
+		if (!cfg->calls.line)
+			cfg->calls.line = st->section_line;
+		if (sipwall_calls_config_set(&cfg->calls, name, value, &why)) {
+			if (!strcmp(why, "unknown key"))
+				error_at(st, st->line, "unknown key '%s' in [calls]", name);
+			else
+				error_at(st, st->line, "%s: %s, got '%s'", name, why, value);
+		}
+		return 1;
 	} else if (!strcmp(section, "ldap")) {
 		const char *why;
 
@@ -373,6 +392,12 @@ static void check_whole(struct load_state *st)
 		bool tls_client = r->has_next_hop && r->next_hop.proto == SIPWALL_PROTO_TLS;
 		bool tls_server = false;
 		int line = r->tls.line ? r->tls.line : r->line;
+
+		if (r->b2bua.peer_realm && !strcmp(r->b2bua.peer_realm, r->name))
+			error_at(st, r->b2bua.line, "realm %s: peer_realm names the realm itself", r->name);
+		else if (r->b2bua.peer_realm && !sipwall_config_realm(cfg, r->b2bua.peer_realm))
+			error_at(st, r->b2bua.line, "realm %s: peer_realm %s is no [realm] of this file",
+				 r->name, r->b2bua.peer_realm);
 
 		if (!r->listen_count)
 			error_at(st, r->line, "realm %s has no listen line", r->name);
@@ -428,6 +453,7 @@ int sipwall_config_load(const char *path, struct sipwall_config *cfg, FILE *erro
 	cfg->t2_ms = 4000;
 	cfg->t4_ms = 5000;
 	sipwall_ldap_config_defaults(&cfg->ldap);
+	sipwall_calls_config_defaults(&cfg->calls);
 	if (!cfg->path)
 		return 1;
 	st.file = fopen(path, "r");
@@ -458,9 +484,11 @@ void sipwall_config_free(struct sipwall_config *cfg)
 		free(r->tls.ciphersuites);
 		free(r->tls.server_name);
 		sipwall_realm_auth_free(&r->auth);
+		sipwall_realm_b2bua_free(&r->b2bua);
 	}
 	free(cfg->path);
 	sipwall_ldap_config_free(&cfg->ldap);
+	sipwall_calls_config_free(&cfg->calls);
 	memset(cfg, 0, sizeof(*cfg));
 }
 

@@ -11,6 +11,7 @@
 #include <sys/socket.h>
 
 #include "auth_config.h"
+#include "b2bua_config.h"
 #include "log.h"
 
 #define SIPWALL_MAX_REALMS	8
@@ -61,6 +62,7 @@ struct sipwall_realm_config {
 	unsigned int max_connections_per_source;
 	unsigned int idle_timeout;	/* seconds without traffic on a connection */
 	struct sipwall_realm_auth_config auth;	/* auth_* keys */
+	struct sipwall_realm_b2bua_config b2bua;	/* peer_realm, advertise, ... */
 };
 
 struct sipwall_config {
@@ -71,6 +73,7 @@ struct sipwall_config {
 	struct sipwall_realm_config realms[SIPWALL_MAX_REALMS];
 	unsigned int realm_count;
 	struct sipwall_ldap_config ldap;	/* [ldap]: the bind password is a secret */
+	struct sipwall_calls_config calls;	/* [calls] */
 };
 
 /*
