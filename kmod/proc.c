@@ -12,33 +12,8 @@
 #include "proc.h"
 #include "srtp.h"
 
-static const char *const stat_names[__SIPWALL_STAT_MAX] = {
-	[SIPWALL_STAT_FLOWS] = "flows",
-	[SIPWALL_STAT_FLOWS_CREATED] = "flows_created",
-	[SIPWALL_STAT_FLOWS_DELETED] = "flows_deleted",
-	[SIPWALL_STAT_FLOWS_EXPIRED] = "flows_expired",
-	[SIPWALL_STAT_FWD_PACKETS] = "fwd_packets",
-	[SIPWALL_STAT_FWD_BYTES] = "fwd_bytes",
-	[SIPWALL_STAT_PASS_NOT_RTP] = "pass_not_rtp",
-	[SIPWALL_STAT_PASS_FRAGMENT] = "pass_fragment",
-	[SIPWALL_STAT_DROP_SOURCE] = "drop_source",
-	[SIPWALL_STAT_DROP_NO_FLOW] = "drop_no_flow",
-	[SIPWALL_STAT_DROP_ROUTE] = "drop_route",
-	[SIPWALL_STAT_DROP_ERROR] = "drop_error",
-	[SIPWALL_STAT_SRTP_AUTH] = "srtp_auth",
-	[SIPWALL_STAT_SRTP_REPLAY] = "srtp_replay",
-};
-
-static const char *const fstat_names[__SIPWALL_FSTAT_MAX] = {
-	[SIPWALL_FSTAT_PACKETS] = "packets",
-	[SIPWALL_FSTAT_BYTES] = "bytes",
-	[SIPWALL_FSTAT_DROP_SOURCE] = "drop_source",
-	[SIPWALL_FSTAT_DROP_ROUTE] = "drop_route",
-	[SIPWALL_FSTAT_DROP_ERROR] = "drop_error",
-	[SIPWALL_FSTAT_PASSED] = "passed",
-	[SIPWALL_FSTAT_SRTP_AUTH] = "srtp_auth",
-	[SIPWALL_FSTAT_SRTP_REPLAY] = "srtp_replay",
-};
+static const char *const stat_names[__SIPWALL_STAT_MAX] = SIPWALL_STAT_NAMES;
+static const char *const fstat_names[__SIPWALL_FSTAT_MAX] = SIPWALL_FSTAT_NAMES;
 
 static int stats_show(struct seq_file *seq, void *v)
 {

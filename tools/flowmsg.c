@@ -27,19 +27,18 @@ static const enum field event_order[] = {
 
 #define N_FIELDS (sizeof(list_order) / sizeof(list_order[0]))
 
-static const struct {
-	const char *key;
-	enum sipwall_fstat_attr stat;
-} stat_fields[] = {
-	[F_PACKETS] = { "packets", SIPWALL_FSTAT_PACKETS },
-	[F_BYTES] = { "bytes", SIPWALL_FSTAT_BYTES },
-	[F_DROP_SOURCE] = { "drop_source", SIPWALL_FSTAT_DROP_SOURCE },
-	[F_DROP_ROUTE] = { "drop_route", SIPWALL_FSTAT_DROP_ROUTE },
-	[F_DROP_ERROR] = { "drop_error", SIPWALL_FSTAT_DROP_ERROR },
-	[F_PASSED] = { "passed", SIPWALL_FSTAT_PASSED },
-	[F_SRTP_AUTH] = { "srtp_auth", SIPWALL_FSTAT_SRTP_AUTH },
-	[F_SRTP_REPLAY] = { "srtp_replay", SIPWALL_FSTAT_SRTP_REPLAY },
+/* The counter each stat field shows; its name is the kernel's (uapi). */
+static const enum sipwall_fstat_attr stat_fields[] = {
+	[F_PACKETS] = SIPWALL_FSTAT_PACKETS,
+	[F_BYTES] = SIPWALL_FSTAT_BYTES,
+	[F_DROP_SOURCE] = SIPWALL_FSTAT_DROP_SOURCE,
+	[F_DROP_ROUTE] = SIPWALL_FSTAT_DROP_ROUTE,
+	[F_DROP_ERROR] = SIPWALL_FSTAT_DROP_ERROR,
+	[F_PASSED] = SIPWALL_FSTAT_PASSED,
+	[F_SRTP_AUTH] = SIPWALL_FSTAT_SRTP_AUTH,
+	[F_SRTP_REPLAY] = SIPWALL_FSTAT_SRTP_REPLAY,
 };
+static const char *const fstat_names[SIPWALL_FSTAT_MAX + 1] = SIPWALL_FSTAT_NAMES;
 
 void flowmsg_put_endpoint(struct nlmsghdr *nlh, uint16_t type,
 			  const struct endpoint *ep)
@@ -260,7 +259,7 @@ static void print_field(struct out *o, const struct flow_info *fi, enum field f)
 		print_suite(o, "srtp_out", fi->srtp_out);
 		break;
 	default:
-		out_u64(o, stat_fields[f].key, fi->stats[stat_fields[f].stat]);
+		out_u64(o, fstat_names[stat_fields[f]], fi->stats[stat_fields[f]]);
 	}
 }
 

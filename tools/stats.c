@@ -12,22 +12,7 @@ const char stats_usage[] =
 	"                            \"name value\" a line, as in /proc/net/sipwall/stats\n";
 
 /* The names /proc/net/sipwall/stats uses, in the order it prints them. */
-static const char *const stat_names[SIPWALL_STAT_MAX + 1] = {
-	[SIPWALL_STAT_FLOWS] = "flows",
-	[SIPWALL_STAT_FLOWS_CREATED] = "flows_created",
-	[SIPWALL_STAT_FLOWS_DELETED] = "flows_deleted",
-	[SIPWALL_STAT_FLOWS_EXPIRED] = "flows_expired",
-	[SIPWALL_STAT_FWD_PACKETS] = "fwd_packets",
-	[SIPWALL_STAT_FWD_BYTES] = "fwd_bytes",
-	[SIPWALL_STAT_PASS_NOT_RTP] = "pass_not_rtp",
-	[SIPWALL_STAT_PASS_FRAGMENT] = "pass_fragment",
-	[SIPWALL_STAT_DROP_SOURCE] = "drop_source",
-	[SIPWALL_STAT_DROP_NO_FLOW] = "drop_no_flow",
-	[SIPWALL_STAT_DROP_ROUTE] = "drop_route",
-	[SIPWALL_STAT_DROP_ERROR] = "drop_error",
-	[SIPWALL_STAT_SRTP_AUTH] = "srtp_auth",
-	[SIPWALL_STAT_SRTP_REPLAY] = "srtp_replay",
-};
+static const char *const stat_names[SIPWALL_STAT_MAX + 1] = SIPWALL_STAT_NAMES;
 
 /* Counters the kernel leaves out print as 0: every name is always there. */
 int stats_print_cb(const struct nlmsghdr *nlh, void *data)

@@ -172,6 +172,21 @@ enum sipwall_fstat_attr {
 };
 #define SIPWALL_FSTAT_MAX (__SIPWALL_FSTAT_MAX - 1)
 
+/*
+ * The names /proc/net/sipwall/flows and sipwallctl print for them, as an
+ * initializer: const char *const names[SIPWALL_FSTAT_MAX + 1] = ...;
+ */
+#define SIPWALL_FSTAT_NAMES {					\
+	[SIPWALL_FSTAT_PACKETS] = "packets",			\
+	[SIPWALL_FSTAT_BYTES] = "bytes",			\
+	[SIPWALL_FSTAT_DROP_SOURCE] = "drop_source",		\
+	[SIPWALL_FSTAT_DROP_ROUTE] = "drop_route",		\
+	[SIPWALL_FSTAT_DROP_ERROR] = "drop_error",		\
+	[SIPWALL_FSTAT_PASSED] = "passed",			\
+	[SIPWALL_FSTAT_SRTP_AUTH] = "srtp_auth",		\
+	[SIPWALL_FSTAT_SRTP_REPLAY] = "srtp_replay",		\
+}
+
 /* Global counters of a network namespace, all u64. */
 enum sipwall_stat_attr {
 	SIPWALL_STAT_UNSPEC,
@@ -193,6 +208,24 @@ enum sipwall_stat_attr {
 	__SIPWALL_STAT_MAX
 };
 #define SIPWALL_STAT_MAX (__SIPWALL_STAT_MAX - 1)
+
+/* The names of /proc/net/sipwall/stats and `sipwallctl stats`, in that order. */
+#define SIPWALL_STAT_NAMES {					\
+	[SIPWALL_STAT_FLOWS] = "flows",				\
+	[SIPWALL_STAT_FLOWS_CREATED] = "flows_created",		\
+	[SIPWALL_STAT_FLOWS_DELETED] = "flows_deleted",		\
+	[SIPWALL_STAT_FLOWS_EXPIRED] = "flows_expired",		\
+	[SIPWALL_STAT_FWD_PACKETS] = "fwd_packets",		\
+	[SIPWALL_STAT_FWD_BYTES] = "fwd_bytes",			\
+	[SIPWALL_STAT_PASS_NOT_RTP] = "pass_not_rtp",		\
+	[SIPWALL_STAT_PASS_FRAGMENT] = "pass_fragment",		\
+	[SIPWALL_STAT_DROP_SOURCE] = "drop_source",		\
+	[SIPWALL_STAT_DROP_NO_FLOW] = "drop_no_flow",		\
+	[SIPWALL_STAT_DROP_ROUTE] = "drop_route",		\
+	[SIPWALL_STAT_DROP_ERROR] = "drop_error",		\
+	[SIPWALL_STAT_SRTP_AUTH] = "srtp_auth",			\
+	[SIPWALL_STAT_SRTP_REPLAY] = "srtp_replay",		\
+}
 
 /*
  * Configuration of a network namespace. Media port range guard: a UDP
