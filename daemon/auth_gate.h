@@ -37,4 +37,7 @@ void sipwall_auth_gate(struct sipwall_txn *st, struct sip_msg *req, sipwall_auth
 /* st was CANCELled or is going away: forget it, pass() will not be called. */
 void sipwall_auth_gate_forget(struct sipwall_txn *st);
 
+/* Shutdown, before sipwall_txn_uninit(): forget every transaction still waiting. */
+void sipwall_auth_gate_forget_all(void);
+
 #endif

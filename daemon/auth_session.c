@@ -54,7 +54,9 @@ static void on_lookup(void *ctx, enum sipwall_ldap_status status,
 		 * directory itself once before calling the password wrong.
 		 */
 		if (result == SIPWALL_AUTH_BAD_RESPONSE && cached) {
-			op->lookup = sipwall_ldap_lookup(a->ldap, op->pending.creds.username,
+			/* no client: the daemon is stopping */
+			op->lookup = !a->ldap ? NULL :
+				     sipwall_ldap_lookup(a->ldap, op->pending.creds.username,
 							 sip_str_make(a->auth.realm, a->auth.realm_len),
 							 SIPWALL_LDAP_FRESH, on_lookup, op);
 			if (op->lookup)
@@ -71,7 +73,7 @@ static void on_lookup(void *ctx, enum sipwall_ldap_status status,
 enum sipwall_auth_result sipwall_authn_start(struct sipwall_authn *a,
 					     const struct sipwall_auth_request *req,
 					     sipwall_authn_fn fn, void *ctx,
-					     struct sipwall_authn_op **opp)
+					     struct sipwall_authn_op **opp, const char **why)
 {
 	struct sipwall_authn_op *op = calloc(1, sizeof(*op));
 	enum sipwall_auth_result result;
@@ -79,6 +81,8 @@ enum sipwall_auth_result sipwall_authn_start(struct sipwall_authn *a,
 							     sizeof(struct sockaddr_in);
 
 	*opp = NULL;
+	if (why)
+		*why = NULL;
 	if (!op)
 		return SIPWALL_AUTH_UNAVAILABLE;
 	result = sipwall_auth_check(&a->auth, req, &op->pending);
@@ -93,7 +97,7 @@ enum sipwall_auth_result sipwall_authn_start(struct sipwall_authn *a,
 	op->fn = fn;
 	op->ctx = ctx;
 	memcpy(&op->client, req->client, len);
-	op->lookup = sipwall_ldap_lookup(a->ldap, op->pending.creds.username,
+	op->lookup = !a->ldap ? NULL : sipwall_ldap_lookup(a->ldap, op->pending.creds.username,
 					 sip_str_make(a->auth.realm, a->auth.realm_len), 0,
 					 on_lookup, op);
 	if (!op->lookup) {
@@ -104,6 +108,8 @@ enum sipwall_auth_result sipwall_authn_start(struct sipwall_authn *a,
 	return SIPWALL_AUTH_PENDING;
 
 out_free:
+	if (why)
+		*why = op->pending.why;
 	free(op);
 	return result;
 }

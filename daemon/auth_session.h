@@ -35,10 +35,14 @@ struct sipwall_authn_op;
 typedef void (*sipwall_authn_fn)(void *ctx, enum sipwall_auth_result result,
 				 struct sip_str user, const char *why);
 
+/*
+ * why (may be NULL) gets, for a result returned at once, a static reason
+ * for logs and for a 400's reason phrase (NULL if none).
+ */
 enum sipwall_auth_result sipwall_authn_start(struct sipwall_authn *a,
 					     const struct sipwall_auth_request *req,
 					     sipwall_authn_fn fn, void *ctx,
-					     struct sipwall_authn_op **op);
+					     struct sipwall_authn_op **op, const char **why);
 /* done() will not be called for op; op must not be used after this. */
 void sipwall_authn_cancel(struct sipwall_authn_op *op);
 

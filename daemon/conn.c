@@ -643,6 +643,15 @@ bool sipwall_conn_alive(uint64_t conn_id)
 	return find_by_id(conn_id) != NULL;
 }
 
+bool sipwall_conn_peer_verified(uint64_t conn_id)
+{
+	struct conn *c = find_by_id(conn_id);
+
+	/* a certificate that fails verification fails the handshake, when one is asked for */
+	return c && c->ssl && c->state == CONN_OPEN && SSL_get0_peer_certificate(c->ssl) &&
+	       SSL_get_verify_result(c->ssl) == X509_V_OK;
+}
+
 static struct conn *conn_open(struct sipwall_peer *to)
 {
 	struct sipwall_realm *realm = to->realm;

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "auth_realms.h"
 #include "config.h"
 #include "core.h"
 #include "log.h"
@@ -118,6 +119,8 @@ static void reload(void *ctx)
 		free(next);
 		return;
 	}
+	if (sipwall_auth_realms_apply(next))
+		rc = 1;
 	sipwall_config_free(daemon_state.cfg);
 	free(daemon_state.cfg);
 	daemon_state.cfg = next;
@@ -181,7 +184,7 @@ static int run(void)
 		goto out_loop;
 	}
 	apply_settings(daemon_state.cfg);
-	if (sipwall_realms_apply(daemon_state.cfg)) {
+	if (sipwall_realms_apply(daemon_state.cfg) || sipwall_auth_realms_apply(daemon_state.cfg)) {
 		log_error("cannot start: see above");
 		goto out_realms;
 	}
@@ -189,11 +192,14 @@ static int run(void)
 	rc = sipwall_loop_run() ? 1 : 0;
 	log_stats();
 out_realms:
+	sipwall_auth_realms_stop();
 	sipwall_txn_uninit();
 	sipwall_realms_uninit();
 	sipwall_conn_uninit();
 out_loop:
 	sipwall_loop_uninit();
+	/* after the loop has answered the directory lookups still pending */
+	sipwall_auth_realms_uninit();
 out:
 	return rc;
 }

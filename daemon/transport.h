@@ -92,6 +92,8 @@ void sipwall_conn_accept(struct sipwall_realm *realm, enum sipwall_proto proto, 
 			 const struct sockaddr_storage *peer, socklen_t peer_len);
 int sipwall_conn_send(struct sipwall_peer *to, const void *data, size_t len);
 bool sipwall_conn_alive(uint64_t conn_id);
+/* A TLS connection whose peer presented a certificate that was verified (mutual TLS). */
+bool sipwall_conn_peer_verified(uint64_t conn_id);
 void sipwall_conn_close_realm(struct sipwall_realm *realm, const char *why);
 void sipwall_conn_set_limits(unsigned int max_total);
 unsigned int sipwall_conn_count(void);

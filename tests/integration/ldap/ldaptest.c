@@ -191,7 +191,7 @@ static enum sipwall_auth_result start_auth(const char *u, const char *pw, const 
 		 "algorithm=%s, cnonce=\"c0ffee\", qop=auth, nc=00000001",
 		 u, realm, nonce, uri, hex, alg_name);
 	v = sip_str_from_cstr(value);
-	return sipwall_authn_start(&authn, &req, fn, NULL, op);
+	return sipwall_authn_start(&authn, &req, fn, NULL, op, NULL);
 }
 
 static void run_auth(void)

@@ -6,16 +6,21 @@
 # over a pipe. Prints TAP lines (ok/not ok) for each step; exits on a
 # failed step. Everything lives in $tmp; slapd and ldaptest are ended on
 # any exit.
+#
+# Other suites source it too (tests/integration/auth-sip): LDAP_TEST_PORT,
+# LDAP_TEST_TLS_PORT and LDAP_TEST_DEAD_PORT choose the ports,
+# LDAP_TEST_NO_LDAPTEST=1 skips building ldaptest, and a function
+# cleanup_more, if the suite defines one, runs first on exit.
 set -uo pipefail
-here=$(cd "$(dirname "$0")" && pwd)
+here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 top=$(cd "$here/../../.." && pwd)
 out="$top/build/tests/integration/ldap"
 # the tests want ASan and UBSan; the benchmark an optimized build
 ldaptest_flags=${LDAPTEST_FLAGS:--O1 -g -fsanitize=address,undefined -fno-sanitize-recover=undefined}
 ldaptest="$out/ldaptest${LDAPTEST_SUFFIX:-}"
-port=3890
-tls_port=3891
-dead_port=3899
+port=${LDAP_TEST_PORT:-3890}
+tls_port=${LDAP_TEST_TLS_PORT:-3891}
+dead_port=${LDAP_TEST_DEAD_PORT:-3899}
 realm=sip.example.com
 base=dc=example,dc=com
 admin="cn=admin,$base"
@@ -42,6 +47,7 @@ end_pid() {
 	wait "$1" 2> /dev/null
 }
 cleanup() {
+	! declare -F cleanup_more > /dev/null || cleanup_more
 	[[ -z $lt_pid ]] || end_pid "$lt_pid"
 	[[ -z $forwarder ]] || end_pid "$forwarder"
 	[[ -z $slapd_pid ]] || end_pid "$slapd_pid"
@@ -60,21 +66,23 @@ slapd=$(command -v slapd || echo /usr/sbin/slapd)
 
 # ---- build ----
 mkdir -p "$out"
-srcs=()
-for f in ldap_client.c ldap_tls.c auth_config.c auth_session.c auth_lru.c auth_guard.c auth.c \
-	auth_nonce.c auth_param.c digest.c ldap_filter.c hashtab.c loop.c timer.c log.c \
-	sip_uri.c sip_lex.c; do
-	srcs+=("$top/daemon/$f")
-done
-# shellcheck disable=SC2046 # pkg-config prints one word per flag
-# shellcheck disable=SC2086 # one word per flag
-if ${CC:-cc} -std=gnu11 -D_GNU_SOURCE $ldaptest_flags -Wall -Wextra -Werror \
-	-I"$top/daemon" -o "$ldaptest" "$here/ldaptest.c" "${srcs[@]}" \
-	$(pkg-config --cflags --libs ldap libssl libcrypto); then
-	ok "ldaptest builds"
-else
-	not_ok "ldaptest builds"
-	exit 1
+if [[ -z ${LDAP_TEST_NO_LDAPTEST:-} ]]; then
+	srcs=()
+	for f in ldap_client.c ldap_tls.c auth_config.c auth_session.c auth_lru.c auth_guard.c auth.c \
+		auth_nonce.c auth_param.c digest.c ldap_filter.c hashtab.c loop.c timer.c log.c \
+		sip_uri.c sip_lex.c; do
+		srcs+=("$top/daemon/$f")
+	done
+	# shellcheck disable=SC2046 # pkg-config prints one word per flag
+	# shellcheck disable=SC2086 # one word per flag
+	if ${CC:-cc} -std=gnu11 -D_GNU_SOURCE $ldaptest_flags -Wall -Wextra -Werror \
+		-I"$top/daemon" -o "$ldaptest" "$here/ldaptest.c" "${srcs[@]}" \
+		$(pkg-config --cflags --libs ldap libssl libcrypto); then
+		ok "ldaptest builds"
+	else
+		not_ok "ldaptest builds"
+		exit 1
+	fi
 fi
 
 # ---- a test PKI: the CA slapd's certificate is from, and one it is not ----
