@@ -185,6 +185,7 @@ static void realm_key(struct load_state *st, const char *name, const char *value
 	struct sipwall_realm_config *r = st->realm;
 	struct sipwall_tls_config *tls = &r->tls;
 	unsigned int verify;
+	const char *why;
 	int bad = 0;
 
 	if (!strcmp(name, "listen")) {
@@ -240,16 +241,18 @@ static void realm_key(struct load_state *st, const char *name, const char *value
 				 value);
 		else
 			tls->verify_client = (enum sipwall_tls_verify)verify;
+	} else if (sipwall_realm_registrar_set(&r->registrar, name, value, &why) != 1) {
+		/* 0 set, -1 refused: either way a registrar key */
+		if (!r->registrar.line)
+			r->registrar.line = st->line;
+		if (why)
+			error_at(st, st->line, "%s: %s, got '%s'", name, why, value);
 	} else if (sipwall_realm_b2bua_key(name)) {
-		const char *why;
-
 		if (!strcmp(name, "peer_realm"))
 			r->b2bua.line = st->line;
 		if (sipwall_realm_b2bua_set(&r->b2bua, name, value, &why))
 			error_at(st, st->line, "%s: %s, got '%s'", name, why, value);
 	} else if (!strcmp(name, "auth") || !strncmp(name, "auth_", 5)) {
-		const char *why;
-
 		if (!r->auth.line)
 			r->auth.line = st->line;
 		if (!sipwall_realm_auth_set(&r->auth, name[4] ? name + 5 : "", value, &why))
@@ -295,6 +298,7 @@ static struct sipwall_realm_config *open_realm(struct load_state *st, const char
 	r->tls.verify_server = true;
 	r->tls.session_timeout = 3600;
 	sipwall_realm_auth_defaults(&r->auth);
+	sipwall_realm_registrar_defaults(&r->registrar);
 	cfg->realm_count++;
 	return r;
 }
@@ -325,6 +329,11 @@ static int handler(void *user, const char *section, const char *name, const char
 				 value);
 	} else if (!strcmp(section, "global") && !strcmp(name, "max_connections")) {
 		bad = parse_uint(value, 1, 1000000, &cfg->max_connections);
+	} else if (!strcmp(section, "global") && !strcmp(name, "state_dir")) {
+		bad = value[0] != '/' || set_string(&cfg->state_dir, value);
+	} else if (!strcmp(section, "global") && !strcmp(name, "control_socket")) {
+		/* sun_path holds 108 bytes with the NUL */
+		bad = value[0] != '/' || strlen(value) > 107 || set_string(&cfg->control_socket, value);
 	} else if (!strcmp(section, "sip") && !strcmp(name, "t1")) {
 		bad = parse_uint(value, 10, 60000, &cfg->t1_ms);
 	} else if (!strcmp(section, "sip") && !strcmp(name, "t2")) {
@@ -385,6 +394,10 @@ static void check_whole(struct load_state *st)
 	for (unsigned int i = 0; i < cfg->realm_count; i++)
 		st->error_count += sipwall_realm_auth_check(&cfg->realms[i].auth, cfg->realms[i].name,
 							    &cfg->ldap, cfg->path, st->errors);
+	for (unsigned int i = 0; i < cfg->realm_count; i++)
+		st->error_count += sipwall_realm_registrar_check(&cfg->realms[i].registrar,
+								 cfg->realms[i].name, cfg->path,
+								 st->errors);
 	if (cfg->t2_ms < cfg->t1_ms)
 		error_at(st, st->line, "[sip] t2 (%u) must not be below t1 (%u)", cfg->t2_ms, cfg->t1_ms);
 	for (unsigned int i = 0; i < cfg->realm_count; i++) {
@@ -454,7 +467,9 @@ int sipwall_config_load(const char *path, struct sipwall_config *cfg, FILE *erro
 	cfg->t4_ms = 5000;
 	sipwall_ldap_config_defaults(&cfg->ldap);
 	sipwall_calls_config_defaults(&cfg->calls);
-	if (!cfg->path)
+	cfg->state_dir = strdup(SIPWALL_STATE_DIR);
+	cfg->control_socket = strdup(SIPWALL_CONTROL_SOCKET);
+	if (!cfg->path || !cfg->state_dir || !cfg->control_socket)
 		return 1;
 	st.file = fopen(path, "r");
 	if (!st.file) {
@@ -485,8 +500,11 @@ void sipwall_config_free(struct sipwall_config *cfg)
 		free(r->tls.server_name);
 		sipwall_realm_auth_free(&r->auth);
 		sipwall_realm_b2bua_free(&r->b2bua);
+		sipwall_realm_registrar_free(&r->registrar);
 	}
 	free(cfg->path);
+	free(cfg->state_dir);
+	free(cfg->control_socket);
 	sipwall_ldap_config_free(&cfg->ldap);
 	sipwall_calls_config_free(&cfg->calls);
 	memset(cfg, 0, sizeof(*cfg));

@@ -13,6 +13,7 @@
 #include "auth_config.h"
 #include "b2bua_config.h"
 #include "log.h"
+#include "registrar_config.h"
 
 #define SIPWALL_MAX_REALMS	8
 #define SIPWALL_MAX_LISTENERS	8	/* per realm */
@@ -63,6 +64,7 @@ struct sipwall_realm_config {
 	unsigned int idle_timeout;	/* seconds without traffic on a connection */
 	struct sipwall_realm_auth_config auth;	/* auth_* keys */
 	struct sipwall_realm_b2bua_config b2bua;	/* peer_realm, advertise, ... */
+	struct sipwall_realm_registrar_config registrar;	/* registrar keys */
 };
 
 struct sipwall_config {
@@ -70,6 +72,8 @@ struct sipwall_config {
 	enum sipwall_log_level log_level;
 	unsigned int max_connections;	/* all realms together */
 	unsigned int t1_ms, t2_ms, t4_ms;	/* RFC 3261 timer base values */
+	char *state_dir;		/* the registrations file lives here */
+	char *control_socket;		/* sipwallctl daemon talks to it */
 	struct sipwall_realm_config realms[SIPWALL_MAX_REALMS];
 	unsigned int realm_count;
 	struct sipwall_ldap_config ldap;	/* [ldap]: the bind password is a secret */

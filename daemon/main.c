@@ -10,9 +10,12 @@
 
 #include "auth_realms.h"
 #include "config.h"
+#include "control.h"
 #include "core.h"
 #include "log.h"
+#include "location.h"
 #include "loop.h"
+#include "regstate.h"
 #include "tls.h"
 #include "transport.h"
 #include "txn.h"
@@ -125,6 +128,8 @@ static void reload(void *ctx)
 	free(daemon_state.cfg);
 	daemon_state.cfg = next;
 	apply_settings(next);
+	if (sipwall_regstate_configure(next))
+		log_error("reload: out of memory for the state file's name");
 	log_info("reload: configuration %s in effect%s", next->path,
 		 rc ? " (with errors above)" : "");
 }
@@ -179,7 +184,7 @@ static int run(void)
 		log_error("cannot set up the event loop");
 		goto out;
 	}
-	if (sipwall_conn_init() || sipwall_txn_init(&sipwall_core_tu)) {
+	if (sipwall_conn_init() || sipwall_txn_init(&sipwall_core_tu) || sipwall_location_init()) {
 		log_error("out of memory");
 		goto out_loop;
 	}
@@ -188,10 +193,21 @@ static int run(void)
 		log_error("cannot start: see above");
 		goto out_realms;
 	}
+	if (sipwall_regstate_configure(daemon_state.cfg)) {
+		log_error("out of memory");
+		goto out_realms;
+	}
+	/* bindings from before a restart: their realms exist by now */
+	sipwall_regstate_load();
+	sipwall_control_open(daemon_state.cfg->control_socket);
 	log_info("running with %s", daemon_state.cfg->path);
 	rc = sipwall_loop_run() ? 1 : 0;
 	log_stats();
+	sipwall_control_close();
+	sipwall_regstate_flush();
 out_realms:
+	sipwall_regstate_uninit();
+	sipwall_location_uninit();
 	sipwall_auth_realms_stop();
 	sipwall_txn_uninit();
 	sipwall_realms_uninit();

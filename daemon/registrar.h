@@ -13,6 +13,7 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include "sip_msg.h"
 #include "transport.h"
@@ -38,5 +39,9 @@ unsigned int sipwall_location_lookup(const struct sipwall_realm *realm, struct s
 /* Whether some binding of user in realm was registered from the address of from. */
 bool sipwall_location_registered_from(const struct sipwall_realm *realm, struct sip_str user,
 				      const struct sipwall_peer *from);
+
+/* For the control socket: counters as "name value" lines; one line per binding. */
+void sipwall_registrar_print_stats(FILE *out);
+void sipwall_registrar_print_bindings(FILE *out);
 
 #endif
