@@ -23,8 +23,9 @@ int flow_main(const struct ctl *ctl, int argc, char **argv);
 int config_main(const struct ctl *ctl, int argc, char **argv);
 int stats_main(const struct ctl *ctl, int argc, char **argv);
 int monitor_main(const struct ctl *ctl, int argc, char **argv);
+int daemon_main(const struct ctl *ctl, int argc, char **argv);
 
-extern const char flow_usage[], config_usage[], stats_usage[], monitor_usage[];
+extern const char flow_usage[], config_usage[], stats_usage[], monitor_usage[], daemon_usage[];
 
 /* Prints "sipwallctl: <message>" as one line on stderr. */
 void ctl_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

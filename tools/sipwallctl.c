@@ -16,6 +16,7 @@ static const struct subcommand subcommands[] = {
 	{ "config", config_main, config_usage, "show or set the configuration" },
 	{ "stats", stats_main, stats_usage, "show the global counters" },
 	{ "monitor", monitor_main, monitor_usage, "print the kernel's events as they come" },
+	{ "daemon", daemon_main, daemon_usage, "ask sipwalld: counters, registrations, calls" },
 };
 
 #define N_SUBCOMMANDS (sizeof(subcommands) / sizeof(subcommands[0]))
