@@ -1,0 +1,146 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# Sourced by tests/bench/sip/run: running sipp, the rate search, and the
+# SBC's CPU time and memory from /proc. Needs: $out, $SECONDS_PER_STEP,
+# $MAX_STEPS, $MAX_RATE, $START_RATE, the raw log on fd 3.
+
+raw() { echo "$*" >&3; }
+
+# CPU time (utime + stime, clock ticks) of the processes PIDS, summed
+cpu_ticks() {
+	local p t=0 f
+	for p in "$@"; do
+		f=$(sed 's/.*) //' "/proc/$p/stat" 2> /dev/null) || continue
+		t=$((t + $(awk '{ print $12 + $13 }' <<< "$f")))
+	done
+	echo "$t"
+}
+
+# proportional set size (kB) of the processes PIDS, summed: shared memory
+# (Kamailio's shm) counted once over its processes
+mem_pss() {
+	local p t=0
+	for p in "$@"; do
+		t=$((t + $(awk '/^Pss:/ { print $2 }' "/proc/$p/smaps_rollup" 2> /dev/null || echo 0)))
+	done
+	echo "$t"
+}
+
+# sipp_uac TAG TARGET SCENARIO TRANSPORT RATE CALLS LIMIT PAUSE_MS: runs the
+# caller side once, bounded in time; leaves $out/TAG.csv (statistics) and
+# $out/TAG.err (unexpected messages), sets the sipp_* results.
+sipp_uac() {
+	local tag=$1 target=$2 scen=$3 transport=$4 rate=$5 calls=$6 limit=$7 pause=$8 bound rc=0 last
+	bound=$((calls / rate + pause / 1000 + 20))
+	rm -f "$out/$tag.csv" "$out/$tag.err"
+	(cd "$out" && exec timeout -k 5 $((bound + 10)) sipp "$target" -sf "$here/$scen" -inf "$out/users.csv" \
+		-t "$transport" -r "$rate" -m "$calls" -l "$limit" -d "$pause" \
+		-i 127.0.0.1 -p "$P_UAC" -mp "$P_UAC_MEDIA" -cp "$P_UAC_CTL" -nostdin \
+		-max_socket "$MAX_SOCKETS" -recv_timeout 8000 -timeout "${bound}s" -timeout_error \
+		-trace_stat -stf "$out/$tag.csv" -fd 1 \
+		-trace_err -error_file "$out/$tag.err" > /dev/null 2> "$out/$tag.stderr") || rc=$?
+	sipp_rc=$rc
+	# the last row: cumulative counters at the end of the run
+	last=$(tail -n 1 "$out/$tag.csv" 2> /dev/null)
+	sipp_ok=$(csv_field "$last" 'SuccessfulCall(C)')
+	sipp_failed=$(csv_field "$last" 'FailedCall(C)')
+	# from the start to the last row's time (µs resolution: the elapsed
+	# time columns have whole seconds only)
+	sipp_elapsed=$(awk -v a="$(csv_field "$last" StartTime)" -v b="$(csv_field "$last" CurrentTime)" \
+		'BEGIN { n = split(a, x, "\t"); m = split(b, y, "\t"); if (n == 3 && m == 3) printf "%.3f\n", y[3] - x[3] }')
+	sipp_retrans=$(csv_field "$last" 'Retransmissions(C)')
+	: "${sipp_ok:=0}" "${sipp_failed:=0}" "${sipp_retrans:=0}" "${sipp_elapsed:=0}"
+}
+
+# the machine's idle CPU time (idle + iowait, clock ticks, all CPUs)
+machine_idle() { awk '$1 == "cpu" { print $5 + $6; exit }' /proc/stat; }
+
+# csv_field ROW NAME: a column of the sipp statistics row, by its name in
+# the header
+csv_field() {
+	local col
+	col=$(head -n 1 "$out/$tag.csv" 2> /dev/null | tr ';' '\n' | grep -nxF "$2" | cut -d: -f1 | head -n 1)
+	[[ -n $col ]] || return 0
+	cut -d';' -f"$col" <<< "$1"
+}
+
+# step SBC KIND RATE: one measurement at RATE calls (or registrations) per
+# second for $SECONDS_PER_STEP seconds. Passes when every call succeeded and
+# the rate achieved is at least 90% of the rate asked. Sets step_pass,
+# step_rate (achieved), step_cpu (µs of SBC CPU per call).
+step() {
+	local sbc=$1 kind=$2 rate=$3 calls target scen transport pids c0 c1 g0 g1 i0 i1 t0 t1 hz
+	local tag before after gen_cpu=0 idle_pct
+	calls=$((rate * SECONDS_PER_STEP))
+	case $kind in
+	udp) target=127.0.0.1:$(sbc_port "$sbc" udp) scen=call.xml transport=u1 ;;
+	tls) target=127.0.0.1:$(sbc_port "$sbc" stunnel) scen=call.xml transport=t1 ;;
+	tls-new) target=127.0.0.1:$(sbc_port "$sbc" stunnel) scen=call.xml transport=tn ;;
+	reg-warm|reg-cold) target=127.0.0.1:$(sbc_port "$sbc" stunnel) scen=reg.xml transport=t1 ;;
+	esac
+	tag=$sbc-$kind-$rate
+	read -ra pids <<< "$(sbc_pids "$sbc")"
+	before=${#pids[@]}
+	c0=$(cpu_ticks "${pids[@]}")
+	g0=$(cpu_ticks $(load_pids))
+	i0=$(machine_idle)
+	t0=$(date +%s%N)
+	sipp_uac "$tag" "$target" "$scen" "$transport" "$rate" "$calls" $((rate * 2 + 50)) 0
+	c1=$(cpu_ticks "${pids[@]}")
+	g1=$(cpu_ticks $(load_pids))
+	i1=$(machine_idle)
+	t1=$(date +%s%N)
+	step_rate=0 step_cpu=0 step_pass=0
+	if awk -v e="$sipp_elapsed" 'BEGIN { exit !(e > 0) }'; then
+		step_rate=$(awk -v n="$sipp_ok" -v e="$sipp_elapsed" 'BEGIN { printf "%d", n / e }')
+	fi
+	hz=$(getconf CLK_TCK)
+	[[ $sipp_ok -gt 0 ]] && step_cpu=$(((c1 - c0) * 1000000 / hz / sipp_ok))
+	# the peers' CPU per call (stunnel, slapd, the UASes); the idle share
+	[[ $sipp_ok -gt 0 ]] && gen_cpu=$(((g1 - g0) * 1000000 / hz / sipp_ok))
+	idle_pct=$(((i1 - i0) * 100 * 1000000000 / hz / $(nproc) / (t1 - t0 > 0 ? t1 - t0 : 1)))
+	if [[ $sipp_rc -eq 0 && $sipp_failed -eq 0 && $sipp_ok -eq $calls && $((step_rate * 10)) -ge $((rate * 9)) ]]; then
+		step_pass=1
+	fi
+	read -ra pids <<< "$(sbc_pids "$sbc")"
+	after=${#pids[@]}
+	raw "step sbc=$sbc kind=$kind rate=$rate calls=$calls ok=$sipp_ok failed=$sipp_failed" \
+		"rc=$sipp_rc elapsed=$sipp_elapsed achieved=$step_rate retrans=$sipp_retrans" \
+		"cpu_us_per_call=$step_cpu peers_us_per_call=${gen_cpu:-0} machine_idle=$idle_pct%" \
+		"pass=$step_pass processes=$before/$after"
+	if [[ $after -lt $before || $after -eq 0 ]]; then
+		raw "fault sbc=$sbc kind=$kind rate=$rate processes=$before/$after"
+		step_fault=1
+	fi
+	sleep 1
+}
+
+# search SBC KIND: the highest rate with zero failures: double from
+# $START_RATE until a step fails (or $MAX_RATE), then halve the gap, at most
+# $MAX_STEPS steps. Prints "RATE CPU" of the best passing step ("0 0" if none).
+search() {
+	local sbc=$1 kind=$2 good=0 bad=0 rate=$START_RATE steps=0 best_rate=0 best_cpu=0
+	step_fault=0
+	while ((steps < MAX_STEPS && step_fault == 0)); do
+		step "$sbc" "$kind" "$rate" 1>&2
+		steps=$((steps + 1))
+		if ((step_pass)); then
+			good=$rate
+			if ((step_rate > best_rate)); then
+				best_rate=$step_rate best_cpu=$step_cpu
+			fi
+		else
+			bad=$rate
+		fi
+		if ((bad == 0)); then
+			((rate >= MAX_RATE)) && break
+			rate=$((rate * 2 > MAX_RATE ? MAX_RATE : rate * 2))
+		else
+			# stop when the gap is under 10% of the good rate
+			(((bad - good) * 10 <= (good > 0 ? good : START_RATE))) && break
+			rate=$(((good + bad) / 2))
+		fi
+	done
+	raw "result sbc=$sbc kind=$kind rate=$best_rate cpu_us_per_call=$best_cpu steps=$steps fault=$step_fault"
+	echo "$best_rate $best_cpu"
+}
