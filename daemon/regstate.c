@@ -31,13 +31,15 @@
 #define WRITE_DELAY_MS	1000	/* coalesce: one write a second at most */
 #define LINE_MAX_LEN	8192	/* escaped fields stay far below */
 
+static void on_timer(struct sipwall_timer *t);
+
 static struct {
 	char *path;		/* NULL: no registrar realm, no file */
 	char *tmp_path;
 	struct sipwall_timer timer;
 	bool dirty;
 	bool failing;		/* the last write failed: log the next success */
-} state;
+} state = { .timer = { .heap_index = SIZE_MAX, .fn = on_timer } };
 
 static void escape(FILE *f, const char *s)
 {
@@ -272,7 +274,6 @@ int sipwall_regstate_configure(const struct sipwall_config *cfg)
 
 	for (unsigned int i = 0; i < cfg->realm_count; i++)
 		wanted |= cfg->realms[i].registrar.enabled;
-	sipwall_timer_init(&state.timer, on_timer);
 	if (wanted && (asprintf(&path, "%s/registrations", cfg->state_dir) < 0 ||
 		       asprintf(&tmp, "%s/registrations.tmp", cfg->state_dir) < 0)) {
 		free(path);

@@ -18,6 +18,7 @@
 #define DEFAULT_SOCKET	"/run/sipwall/sipwalld.sock"
 #define ANSWER_MAX	(64u << 20)	/* what the daemon sends at most */
 #define TIMEOUT_S	10
+#define BUSY		"closed without answering (too many clients?)"
 
 const char daemon_usage[] =
 	"usage: sipwallctl daemon [--socket PATH] stats|registrations|calls|help [-j]\n"
@@ -35,7 +36,7 @@ static char *ask(const char *path, const char *command, size_t *len_out)
 	struct sockaddr_un sun = { .sun_family = AF_UNIX };
 	struct timeval tv = { .tv_sec = TIMEOUT_S };
 	size_t len = 0, cap = 65536;
-	char *buf = NULL;
+	char *buf = NULL, line[64];
 	int fd;
 
 	if (strlen(path) >= sizeof(sun.sun_path)) {
@@ -54,8 +55,10 @@ static char *ask(const char *path, const char *command, size_t *len_out)
 		ctl_error("cannot reach sipwalld at %s: %s (is it running?)", path, strerror(errno));
 		goto err_close;
 	}
-	if (dprintf(fd, "%s\n", command) < 0) {
-		ctl_error("sending to sipwalld: %s", strerror(errno));
+	/* a daemon with too many clients closes at once: EPIPE, not SIGPIPE */
+	snprintf(line, sizeof(line), "%s\n", command);
+	if (send(fd, line, strlen(line), MSG_NOSIGNAL) < 0) {
+		ctl_error("sending to sipwalld: %s", errno == EPIPE ? BUSY : strerror(errno));
 		goto err_close;
 	}
 	buf = malloc(cap);
@@ -76,7 +79,8 @@ static char *ask(const char *path, const char *command, size_t *len_out)
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n < 0) {
-			ctl_error("reading from sipwalld: %s", errno == EAGAIN ? "timed out" : strerror(errno));
+			ctl_error("reading from sipwalld: %s", errno == EAGAIN ? "timed out" :
+				  errno == ECONNRESET ? BUSY : strerror(errno));
 			goto err_free;
 		}
 		if (!n)
@@ -187,6 +191,11 @@ int daemon_main(const struct ctl *ctl, int argc, char **argv)
 	answer = ask(path && *path ? path : DEFAULT_SOCKET, command, &len);
 	if (!answer)
 		return 1;
+	if (!len) {
+		ctl_error("sipwalld " BUSY);
+		free(answer);
+		return 1;
+	}
 	if (!strncmp(answer, "error: ", 7)) {
 		answer[strcspn(answer, "\n")] = '\0';
 		ctl_error("sipwalld: %s", answer + 7);
