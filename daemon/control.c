@@ -16,6 +16,7 @@
 #include <sys/un.h>
 #include <unistd.h>
 
+#include "b2bua.h"
 #include "control.h"
 #include "log.h"
 #include "loop.h"
@@ -69,6 +70,7 @@ static void print_transport_stats(FILE *out)
 static void (*const stats_printers[])(FILE *out) = {
 	print_transport_stats,
 	sipwall_registrar_print_stats,
+	sipwall_b2bua_print_stats,
 };
 
 static void print_stats(FILE *out)
@@ -92,6 +94,8 @@ static const struct command {
 	{ "stats", print_stats, "counters, one \"name value\" a line" },
 	{ "registrations", sipwall_registrar_print_bindings,
 	  "bindings: realm aor contact flow expires-in-seconds" },
+	{ "calls", sipwall_b2bua_print_calls,
+	  "active calls: id from>to caller callee state seconds" },
 	{ "help", print_help, "this list" },
 };
 

@@ -11,8 +11,6 @@
 #include "sip_lex.h"
 #include "sip_write.h"
 
-/* What sipwalld itself answers today; the B2BUA adds the call methods. */
-#define CORE_ALLOW "Allow: OPTIONS, ACK, CANCEL\r\n"
 
 /* One message at a time: the loop is single-threaded. */
 static struct sip_msg rx;
@@ -184,8 +182,8 @@ static void route_request(struct sipwall_txn *st, struct sip_msg *req, struct si
 	case SIP_METHOD_OPTIONS:
 		/* RFC 3261 11.2: capabilities, answered even at Max-Forwards 0 */
 		if (!req->to.tag.len) {
-			sipwall_txn_respond(st, 200, "OK", CORE_ALLOW "Accept: application/sdp\r\n",
-					    SIP_STR(""));
+			sipwall_txn_respond(st, 200, "OK", SIPWALL_ALLOW SIPWALL_SUPPORTED
+					    "Accept: application/sdp\r\n", SIP_STR(""));
 			break;
 		}
 		/* OPTIONS inside a dialog is the other side's to answer */
@@ -205,9 +203,37 @@ static bool needs_gate(const struct sip_msg *req)
 	       req->method != SIP_METHOD_OPTIONS;
 }
 
+/*
+ * RFC 3261 8.2.2.3: the extensions a request requires that the B2BUA does
+ * not relay (it relays 100rel and timer end to end), as "Unsupported: ..."
+ * lines in out; false if there are none.
+ */
+static bool unsupported(const struct sip_msg *req, char *out, size_t size)
+{
+	size_t n = 0;
+
+	out[0] = '\0';
+	for (unsigned int i = 0; i < req->header_count; i++) {
+		struct sip_str rest = req->headers[i].value, token;
+
+		if (req->headers[i].id != SIP_HDR_REQUIRE)
+			continue;
+		while (sip_list_next(&rest, &token) > 0) {
+			token = sip_str_trim(token);
+			if (sip_str_is_nocase(token, "100rel") || sip_str_is_nocase(token, "timer"))
+				continue;
+			if (token.len < 128 && n + token.len + 20 < size)
+				n += (size_t)snprintf(out + n, size - n, "Unsupported: " SIP_STR_FMT "\r\n",
+						      SIP_STR_ARG(token));
+			else if (!n)
+				n += (size_t)snprintf(out, size, "Unsupported: unknown\r\n");
+		}
+	}
+	return n > 0;
+}
+
 static void core_request(struct sipwall_txn *st, struct sip_msg *req)
 {
-	int require = sip_msg_find(req, SIP_HDR_REQUIRE, 0);
 	char extra[512];
 
 	if (draining) {
@@ -218,11 +244,7 @@ static void core_request(struct sipwall_txn *st, struct sip_msg *req)
 		sipwall_txn_respond(st, 416, "Unsupported URI Scheme", NULL, SIP_STR(""));
 		return;
 	}
-	/* RFC 3261 8.2.2.3: no extension is supported yet, so any Require fails */
-	if (require >= 0 && req->method != SIP_METHOD_CANCEL) {
-		snprintf(extra, sizeof(extra), "Unsupported: %.*s\r\n",
-			 (int)(req->headers[require].value.len < 400 ? req->headers[require].value.len : 400),
-			 req->headers[require].value.p);
+	if (req->method != SIP_METHOD_CANCEL && unsupported(req, extra, sizeof(extra))) {
 		sipwall_txn_respond(st, 420, "Bad Extension", extra, SIP_STR(""));
 		return;
 	}

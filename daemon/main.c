@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "auth_realms.h"
+#include "b2bua.h"
 #include "config.h"
 #include "control.h"
 #include "core.h"
@@ -98,6 +99,7 @@ static void apply_settings(const struct sipwall_config *cfg)
 	sipwall_log_set_level(cfg->log_level);
 	sipwall_conn_set_limits(cfg->max_connections);
 	sipwall_txn_set_timers(cfg->t1_ms, cfg->t2_ms, cfg->t4_ms);
+	sipwall_b2bua_configure(cfg);
 }
 
 static void reload(void *ctx)
@@ -206,6 +208,8 @@ static int run(void)
 	sipwall_control_close();
 	sipwall_regstate_flush();
 out_realms:
+	/* before the transactions go: the calls' BYEs are sent as they end */
+	sipwall_b2bua_uninit();
 	sipwall_regstate_uninit();
 	sipwall_location_uninit();
 	sipwall_auth_realms_stop();

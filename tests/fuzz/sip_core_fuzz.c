@@ -9,25 +9,49 @@
  * as a TCP message) from one of two peers. A fixed client INVITE and a
  * client OPTIONS are outstanding, so responses have transactions to find.
  * Everything sent is parsed back: what the stack writes must be valid SIP.
+ * The realm's calls go to itself (peer_realm), to a next hop: INVITEs and
+ * MESSAGEs become calls of the B2BUA, whose requests are checked as well;
+ * every call is ended (BYE, CANCEL) after each input.
  */
 #include <arpa/inet.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "b2bua.h"
 #include "core.h"
 #include "loop.h"
 #include "sip_msg.h"
 #include "txn.h"
 
 static struct sipwall_realm realm = { .name = "fuzz" };
-static struct sipwall_realm_config realm_cfg = { .name = "fuzz", .idle_timeout = 60 };
+static struct sipwall_realm_config realm_cfg = {
+	.name = "fuzz", .idle_timeout = 60, .listen_count = 1, .has_next_hop = true,
+	.b2bua = { .peer_realm = "fuzz" },
+};
 static struct sip_msg check;
 
-/* The fake environment: config.c (and its dependencies) are not linked. */
-const char *sipwall_proto_name(enum sipwall_proto proto)
+/* The fake environment: no sockets, no connections, one realm. */
+struct sipwall_realm *sipwall_realm_find(const char *name)
 {
-	return proto == SIPWALL_PROTO_UDP ? "udp" : proto == SIPWALL_PROTO_TCP ? "tcp" : "tls";
+	return strcmp(name, realm.name) ? NULL : &realm;
+}
+
+void sipwall_conn_accept(struct sipwall_realm *r, enum sipwall_proto proto, int fd,
+			 const struct sockaddr_storage *peer, socklen_t peer_len)
+{
+	(void)r, (void)proto, (void)fd, (void)peer, (void)peer_len;
+}
+
+bool sipwall_conn_alive(uint64_t conn_id)
+{
+	(void)conn_id;
+	return false;
+}
+
+unsigned int sipwall_conn_count(void)
+{
+	return 0;
 }
 
 bool sipwall_conn_peer_verified(uint64_t conn_id)
@@ -70,6 +94,9 @@ static void setup(void)
 		return;
 	done = true;
 	realm.cfg = &realm_cfg;
+	if (sipwall_endpoint_parse("udp:127.0.0.1:5070", &realm_cfg.listen[0]) ||
+	    sipwall_endpoint_parse("udp:127.0.0.9:5090", &realm_cfg.next_hop))
+		abort();
 	sipwall_log_set_level(SIPWALL_LOG_ERROR);
 	if (sipwall_loop_init(&ops) || sipwall_txn_init(&sipwall_core_tu))
 		abort();
@@ -126,7 +153,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		if (!sep)
 			break;
 	}
-	/* end every transaction, running its callbacks, before the next input */
+	/* end every call and transaction, running its callbacks, before the next input */
+	sipwall_b2bua_uninit();
 	sipwall_txn_uninit();
 	sipwall_loop_uninit();
 	{
