@@ -23,7 +23,7 @@ struct item {
 };
 
 static struct item items[SIP_MSG_MAX_HEADERS];
-/* One 200 with every binding of an AOR; bounded by max_contacts (at most 128). */
+/* The Contacts of one 200: room for dozens of long ones within a 64 KB message. */
 static char extra[48 * 1024];
 
 static void respond(struct sipwall_txn *st, unsigned int status, const char *reason,
@@ -92,7 +92,7 @@ static void answer_bindings(struct sipwall_txn *st, const struct sipwall_aor *ao
 				   reg->b.contact, reg->params, (unsigned long long)left);
 
 		if (len < 0 || (size_t)len >= sizeof(extra) - n) {
-			/* never more than max_contacts of bounded length: cannot happen */
+			/* 128 Contacts of 1 KB would not fit one message: list what does */
 			extra[n] = '\0';
 			log_warn("realm %s: the bindings of %s do not fit one answer", aor->realm->name,
 				 aor->user);
@@ -145,8 +145,11 @@ static int read_contacts(struct sipwall_txn *st, struct sip_msg *req,
 		}
 		if (it->c.star) {
 			*star = true;
-		} else if (it->c.addr.uri.raw.len > SIPWALL_CONTACT_MAX ||
-			   copy_params(it->c.addr.params, params, sizeof(params)) == SIZE_MAX) {
+			n++;
+			continue;	/* checked below, whatever its expiry */
+		}
+		if (it->c.addr.uri.raw.len > SIPWALL_CONTACT_MAX ||
+		    copy_params(it->c.addr.params, params, sizeof(params)) == SIZE_MAX) {
 			respond(st, 400, "Contact Too Long", NULL);
 			return -1;
 		}
@@ -158,7 +161,7 @@ static int read_contacts(struct sipwall_txn *st, struct sip_msg *req,
 		}
 		it->expires = (uint64_t)e;
 		for (unsigned int j = 0; j < n; j++)
-			if (!it->c.star && sip_str_eq(items[j].c.addr.uri.raw, it->c.addr.uri.raw)) {
+			if (!items[j].c.star && sip_str_eq(items[j].c.addr.uri.raw, it->c.addr.uri.raw)) {
 				respond(st, 400, "Duplicate Contact", NULL);
 				return -1;
 			}

@@ -108,6 +108,8 @@ static void write_addr(FILE *f, const struct sockaddr_storage *a, socklen_t len)
 /* "1.2.3.4:5" or "[::1]:5"; -1 if it is neither. */
 static int parse_addr(const char *text, struct sockaddr_storage *a, socklen_t *len)
 {
+	struct sockaddr_in6 *in6 = (struct sockaddr_in6 *)a;
+	struct sockaddr_in *in = (struct sockaddr_in *)a;
 	char host[INET6_ADDRSTRLEN];
 	const char *colon = strrchr(text, ':');
 	char *end;
@@ -121,8 +123,6 @@ static int parse_addr(const char *text, struct sockaddr_storage *a, socklen_t *l
 	if (*end || end == colon + 1 || port < 1 || port > 65535)
 		return -1;
 	if (text[0] == '[') {
-		struct sockaddr_in6 *in6 = (struct sockaddr_in6 *)a;
-
 		n = (size_t)(colon - text) - 2;
 		if (colon[-1] != ']' || n >= sizeof(host))
 			return -1;
@@ -133,8 +133,6 @@ static int parse_addr(const char *text, struct sockaddr_storage *a, socklen_t *l
 		*len = sizeof(*in6);
 		return inet_pton(AF_INET6, host, &in6->sin6_addr) == 1 ? 0 : -1;
 	}
-	struct sockaddr_in *in = (struct sockaddr_in *)a;
-
 	n = (size_t)(colon - text);
 	if (n >= sizeof(host))
 		return -1;
@@ -193,6 +191,7 @@ static int fsync_dir(const char *path)
 static int write_atomic(const char *path, const char *tmp)
 {
 	int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+	int saved;
 	FILE *f;
 
 	if (fd < 0)
@@ -213,7 +212,9 @@ static int write_atomic(const char *path, const char *tmp)
 	return fsync_dir(path);
 
 err_unlink:
+	saved = errno;
 	unlink(tmp);
+	errno = saved;
 	return -1;
 }
 

@@ -227,6 +227,7 @@ static void test_unregister(void **state)
 	/* *: only alone and with Expires: 0 */
 	assert_int_equal(reg("a", 4, "Contact: *\r\n"), 400);
 	assert_int_equal(reg("a", 4, "Contact: *\r\nExpires: 60\r\n"), 400);
+	assert_int_equal(reg("a", 4, "Contact: *\r\nExpires: 1\r\n"), 400);	/* not 423 */
 	assert_int_equal(reg("a", 4, "Contact: *, <sip:alice@192.0.2.1>\r\nExpires: 0\r\n"), 400);
 	assert_int_equal(bindings(), 2);
 	/* * with a CSeq not above a binding's (same Call-ID): 500, nothing removed */
