@@ -50,11 +50,14 @@ int64_t sipwall_registrar_expires(const struct sipwall_realm_registrar_config *c
 /* The Contact's header parameters without expires (the 200 adds its own). */
 static size_t copy_params(struct sip_str params, char *out, size_t out_size)
 {
-	const char *p = params.p, *end = params.p + params.len;
+	const char *p = params.p, *end;
 	size_t n = 0;
 
 	out[0] = '\0';
-	while (p && p < end) {
+	if (!p)
+		return 0;
+	end = p + params.len;
+	while (p < end) {
 		const char *item = p + 1, *next = item;
 		struct sip_str name;
 		bool quoted = false;

@@ -62,7 +62,11 @@ static char *ask(const char *path, const char *command, size_t *len_out)
 		goto err_close;
 	}
 	buf = malloc(cap);
-	while (buf) {
+	if (!buf) {
+		ctl_error("out of memory");
+		goto err_close;
+	}
+	for (;;) {
 		ssize_t n;
 
 		if (len + 1 == cap) {
@@ -86,10 +90,6 @@ static char *ask(const char *path, const char *command, size_t *len_out)
 		if (!n)
 			break;
 		len += (size_t)n;
-	}
-	if (!buf) {
-		ctl_error("out of memory");
-		goto err_close;
 	}
 	close(fd);
 	buf[len] = '\0';
@@ -136,7 +136,7 @@ static void list_json(struct out *o, char *text, const char *const *keys, unsign
 		out_record_begin(o, OUT_LINE, NULL);
 		for (unsigned int i = 0; i < count; i++) {
 			/* the last field takes the rest of the line */
-			char *space = i + 1 < count ? strchr(line, ' ') : NULL;
+			char *space = line && i + 1 < count ? strchr(line, ' ') : NULL;
 
 			if (space)
 				*space = '\0';
