@@ -4,8 +4,8 @@
  * expiry rules, REGISTER handling through RFC 3261 10.3 (add, refresh,
  * out-of-order CSeq, unregister one and *, 423, the contact limit, the
  * domain, queries), expiry by the loop's timer, and the state file (round
- * trip, escaping, corrupt files). The transaction layer and the realms are
- * stood in for here: responses are captured, not sent.
+ * trip, escaping, corrupt files). stubs.c stands in for the transaction
+ * layer and the realms: responses are captured, not sent.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -18,54 +18,9 @@
 #include <arpa/inet.h>
 #include <cmocka.h>
 
-#include "location.h"
 #include "loop.h"
 #include "regstate.h"
-
-/* --- stand-ins for the transaction layer, transports and realms -------- */
-
-struct sipwall_txn {
-	struct sipwall_peer peer;
-};
-
-static struct sipwall_realm_config realm_cfg;
-static struct sipwall_realm realm = { .name = "public", .cfg = &realm_cfg };
-static struct sipwall_txn txn;
-static unsigned int last_status;
-static char last_extra[65536];
-
-int sipwall_txn_respond(struct sipwall_txn *st, unsigned int status, const char *reason,
-			const char *extra, struct sip_str body)
-{
-	(void)st, (void)reason, (void)body;
-	last_status = status;
-	snprintf(last_extra, sizeof(last_extra), "%s", extra ? extra : "");
-	return 0;
-}
-
-const struct sipwall_peer *sipwall_txn_peer(const struct sipwall_txn *t)
-{
-	return &t->peer;
-}
-
-bool sipwall_conn_alive(uint64_t conn_id)
-{
-	return conn_id == 7;
-}
-
-struct sipwall_realm *sipwall_realm_find(const char *name)
-{
-	return strcmp(name, realm.name) ? NULL : &realm;
-}
-
-const char *sipwall_proto_name(enum sipwall_proto proto)
-{
-	static const char *const names[] = { "udp", "tcp", "tls" };
-
-	return names[proto];
-}
-
-struct sipwall_stats sipwall_stats;
+#include "stubs.h"
 
 static void set_peer(enum sipwall_proto proto, const char *ip, uint16_t port)
 {
