@@ -16,6 +16,7 @@
 #include <sys/un.h>
 #include <unistd.h>
 
+#include "auth_realms.h"
 #include "b2bua.h"
 #include "control.h"
 #include "log.h"
@@ -70,6 +71,7 @@ static void print_transport_stats(FILE *out)
 static void (*const stats_printers[])(FILE *out) = {
 	print_transport_stats,
 	sipwall_registrar_print_stats,
+	sipwall_auth_print_stats,
 	sipwall_b2bua_print_stats,
 };
 
