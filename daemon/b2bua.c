@@ -419,11 +419,16 @@ static int add_branch(struct sipwall_call *call, const struct sipwall_peer *peer
 
 	if (!ruri)
 		return -1;
-	br->call = call;
 	br->peer = *peer;
 	br->ruri = ruri;
 	call->branch_count++;
 	return 0;
+}
+
+/* What a branch's transaction calls back with: see struct sipwall_branch. */
+static void *branch_ctx(const struct sipwall_call *call, unsigned int index)
+{
+	return (void *)(uintptr_t)(call->id * SIPWALL_MAX_BRANCHES + index);
 }
 
 /* Branches from the target realm: its next hop, else the callee's bindings. */
@@ -588,7 +593,7 @@ static void new_call(struct sipwall_txn *st, struct sip_msg *req, struct sip_str
 		sip_buf_init(&out, SIP_MSG_MAX_SIZE);
 		if (r.extra && !sipwall_topo_request(&out, &call->b, &r))
 			br->ct = sipwall_txn_send_request(&br->peer, out.data, out.len,
-							  on_branch_response, br);
+							  on_branch_response, branch_ctx(call, i));
 		sip_buf_uninit(&out);
 		if (br->ct) {
 			sent++;
@@ -820,10 +825,13 @@ static bool better(unsigned int status, unsigned int best)
 
 static void on_branch_response(void *ctx, const struct sip_msg *resp, unsigned int status)
 {
-	struct sipwall_branch *br = ctx;
-	struct sipwall_call *call = br->call;
+	struct sipwall_call *call = sipwall_call_find((uintptr_t)ctx / SIPWALL_MAX_BRANCHES);
+	struct sipwall_branch *br;
 	char reason[128];
 
+	if (!call)
+		return;	/* a 2xx retransmitted after the call ended */
+	br = &call->branches[(uintptr_t)ctx % SIPWALL_MAX_BRANCHES];
 	sipwall_call_touch(call);
 	if (status < 200) {
 		if (status > 100 && call->state < CALL_CONFIRMED && call->method == SIP_METHOD_INVITE)
@@ -843,8 +851,6 @@ static void on_branch_response(void *ctx, const struct sip_msg *resp, unsigned i
 	}
 	br->status = status;
 	call->branches_open--;
-	if (status >= 300)
-		br->ct = NULL;	/* completed: it calls back no more */
 	if (status < 300) {
 		if (call->winner >= 0 || call->state == CALL_ENDED) {
 			if (call->method == SIP_METHOD_INVITE)
@@ -852,6 +858,10 @@ static void on_branch_response(void *ctx, const struct sip_msg *resp, unsigned i
 		} else {
 			answered(call, br, resp);
 		}
+	}
+	/* final: no pointer kept (after a 2xx it ends unseen, 64*T1 on) */
+	br->ct = NULL;
+	if (status < 300) {
 		maybe_free(call);
 		return;
 	}

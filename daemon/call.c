@@ -11,6 +11,7 @@
 
 static struct {
 	struct sipwall_htab legs;
+	struct sipwall_htab ids;
 	struct sipwall_call *list;
 	unsigned int count;
 	uint64_t next_id;
@@ -18,7 +19,15 @@ static struct {
 
 int sipwall_calls_init(void)
 {
-	return calls.legs.buckets ? 0 : sipwall_htab_init(&calls.legs);
+	if (calls.legs.buckets)
+		return 0;
+	if (sipwall_htab_init(&calls.ids))
+		return -1;
+	if (sipwall_htab_init(&calls.legs)) {
+		sipwall_htab_uninit(&calls.ids);
+		return -1;
+	}
+	return 0;
 }
 
 unsigned int sipwall_calls_active(void)
@@ -45,6 +54,7 @@ struct sipwall_call *sipwall_call_create(enum sip_method method)
 		return NULL;
 	call->owner = OWNER_CALL;
 	call->id = ++calls.next_id;
+	sipwall_htab_insert(&calls.ids, &call->id_node, call->id);
 	call->method = method;
 	call->winner = -1;
 	leg_init(&call->a, call);
@@ -113,6 +123,7 @@ void sipwall_call_free(struct sipwall_call *call)
 	if (call->freed)
 		return;
 	call->freed = true;
+	sipwall_htab_remove(&calls.ids, &call->id_node);
 	if (call->prev)
 		call->prev->next = call->next;
 	else
@@ -166,6 +177,18 @@ void sipwall_calls_foreach(void (*fn)(struct sipwall_call *call, void *ctx), voi
 			fn(call, ctx);
 }
 
+struct sipwall_call *sipwall_call_find(uint64_t id)
+{
+	for (struct sipwall_hnode *n = calls.ids.buckets ? sipwall_htab_first(&calls.ids, id) : NULL;
+	     n; n = sipwall_htab_next(n, id)) {
+		struct sipwall_call *call = container_of(n, struct sipwall_call, id_node);
+
+		if (call->id == id)
+			return call;
+	}
+	return NULL;
+}
+
 struct sipwall_call *sipwall_call_first(void)
 {
 	return calls.list;
@@ -174,6 +197,7 @@ struct sipwall_call *sipwall_call_first(void)
 void sipwall_calls_uninit(void)
 {
 	sipwall_htab_uninit(&calls.legs);
+	sipwall_htab_uninit(&calls.ids);
 }
 
 void sipwall_call_touch(struct sipwall_call *call)

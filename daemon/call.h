@@ -59,9 +59,13 @@ struct sipwall_leg {
 	uint32_t ack_cseq;
 };
 
-/* One fork of the outgoing INVITE (or MESSAGE). */
+/*
+ * One fork of the outgoing INVITE (or MESSAGE). Its client transaction
+ * calls back with the call's id and the branch's index, not a pointer: a
+ * transaction that got a 2xx lives on for 64*T1 (RFC 6026) and reports
+ * the 2xx's retransmissions, possibly after the call is gone.
+ */
 struct sipwall_branch {
-	struct sipwall_call *call;
 	struct sipwall_txn *ct;		/* NULL once final */
 	struct sipwall_peer peer;
 	char *ruri;
@@ -102,6 +106,7 @@ struct sipwall_rseq_map {
 struct sipwall_call {
 	enum sipwall_txn_owner owner;	/* first: see sipwall_txn_user() */
 	uint64_t id;
+	struct sipwall_hnode id_node;
 	enum sipwall_call_state state;
 	enum sip_method method;		/* INVITE, or MESSAGE (no dialog) */
 	struct sipwall_leg a, b;
@@ -148,6 +153,8 @@ struct sipwall_leg *sipwall_leg_find(struct sip_str call_id, struct sip_str loca
 void sipwall_call_free(struct sipwall_call *call);
 /* Each call (not MESSAGE), for the control socket; fn must not free calls. */
 void sipwall_calls_foreach(void (*fn)(struct sipwall_call *call, void *ctx), void *ctx);
+/* The call with this id, if it is still there. */
+struct sipwall_call *sipwall_call_find(uint64_t id);
 /* Some call not yet freed, or NULL. */
 struct sipwall_call *sipwall_call_first(void);
 
