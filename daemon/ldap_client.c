@@ -24,9 +24,13 @@
 /* results read per readiness event before yielding to other work */
 #define READS_PER_EVENT	256
 #define REALM_MAX	255
+/* how often a host name being resolved is looked at; how long its address is used */
+#define RESOLVE_POLL_MS	5
+#define RESOLVED_TTL_MS	60000
 
 enum conn_state {
 	ST_DOWN,	/* no connection: waiting to connect, or backing off */
+	ST_RESOLVING,	/* the uri's host name is being resolved (getaddrinfo_a) */
 	ST_CONNECTING,	/* non-blocking connect() in progress */
 	ST_TLS,		/* TLS handshake in progress (LDAPS, or after StartTLS) */
 	ST_STARTTLS,	/* StartTLS request sent */
@@ -62,9 +66,32 @@ struct sipwall_ldap_req {
 	char key[];				/* user, NUL, realm */
 };
 
+/*
+ * A host name being resolved by glibc's getaddrinfo_a() (its own threads;
+ * we look at it from a timer, so the loop never waits). One that is given
+ * up while glibc works on it cannot be cancelled: it goes to the orphans,
+ * freed once it ends.
+ */
+struct resolving {
+	struct gaicb cb;
+	struct addrinfo hints;
+	char host[256];
+	char port[8];
+	struct resolving *next;		/* orphans */
+};
+
+static struct resolving *orphans;
+
 struct sipwall_ldap {
 	struct sipwall_ldap_config cfg;
 	enum conn_state state;
+	struct resolving *resolving;	/* for uris[uri_index] */
+	struct sipwall_timer resolve_timer;
+	struct {
+		struct sockaddr_storage addr;
+		socklen_t len;
+		uint64_t at_ms;		/* when resolved; 0: never */
+	} resolved[SIPWALL_LDAP_MAX_URIS];
 	bool backing_off;		/* every server failed: fail fast until the timer */
 	LDAP *ld;			/* owns the socket once set */
 	SSL_CTX *tls_ctx;		/* for ldaps:// and StartTLS */
@@ -312,8 +339,46 @@ static void probe_end(struct sipwall_ldap *l)
 	}
 }
 
+static void resolving_free(struct resolving *r)
+{
+	if (r->cb.ar_result)
+		freeaddrinfo(r->cb.ar_result);
+	free(r);
+}
+
+static void reap_orphans(void)
+{
+	for (struct resolving **link = &orphans; *link;) {
+		struct resolving *r = *link;
+
+		if (gai_error(&r->cb) == EAI_INPROGRESS) {
+			link = &r->next;
+			continue;
+		}
+		*link = r->next;
+		resolving_free(r);
+	}
+}
+
+static void resolving_abandon(struct sipwall_ldap *l)
+{
+	struct resolving *r = l->resolving;
+
+	if (!r)
+		return;
+	l->resolving = NULL;
+	sipwall_timer_stop(&l->resolve_timer);
+	if (gai_cancel(&r->cb) == EAI_NOTCANCELED) {
+		r->next = orphans;
+		orphans = r;
+		return;
+	}
+	resolving_free(r);
+}
+
 static void close_conn(struct sipwall_ldap *l)
 {
+	resolving_abandon(l);
 	if (l->io.fd >= 0) {
 		sipwall_io_del(&l->io);
 		if (l->ld)
@@ -352,13 +417,68 @@ static void round_failed(struct sipwall_ldap *l)
 static void on_io(struct sipwall_io *io, uint32_t events);
 
 /*
- * Starts a non-blocking TCP connect to uri's server, watched by io; *host
- * (if asked for) gets the uri's host, to verify TLS against.
+ * The address of uris[index]: an address written in the uri, or what its
+ * host name resolved to (within RESOLVED_TTL_MS, or at any age for the
+ * failback probe, which never resolves). 0 with *out set; 1 when a
+ * resolution has been started (l->resolving); -1 on failure.
  */
-static int tcp_connect(const char *uri, struct sipwall_io *io, sipwall_io_fn fn, char **host)
+static int address_of(struct sipwall_ldap *l, unsigned int index, const LDAPURLDesc *lud,
+		      const char *port, bool may_resolve, struct sockaddr_storage *out,
+		      socklen_t *out_len)
 {
-	struct addrinfo hints = { .ai_socktype = SOCK_STREAM, .ai_flags = AI_NUMERICSERV };
+	struct addrinfo hints = { .ai_socktype = SOCK_STREAM,
+				  .ai_flags = AI_NUMERICHOST | AI_NUMERICSERV };
 	struct addrinfo *res = NULL;
+	struct gaicb *list[1];
+	struct resolving *r;
+
+	if (!getaddrinfo(lud->lud_host, port, &hints, &res) && res) {
+		memcpy(out, res->ai_addr, res->ai_addrlen);
+		*out_len = res->ai_addrlen;
+		freeaddrinfo(res);
+		return 0;
+	}
+	if (l->resolved[index].at_ms &&
+	    (!may_resolve || sipwall_now_ms() - l->resolved[index].at_ms < RESOLVED_TTL_MS)) {
+		*out = l->resolved[index].addr;
+		*out_len = l->resolved[index].len;
+		return 0;
+	}
+	if (!may_resolve || strlen(lud->lud_host) >= sizeof(r->host))
+		return -1;
+	reap_orphans();
+	r = calloc(1, sizeof(*r));
+	if (!r)
+		return -1;
+	strcpy(r->host, lud->lud_host);
+	snprintf(r->port, sizeof(r->port), "%s", port);
+	r->hints.ai_socktype = SOCK_STREAM;
+	r->hints.ai_flags = AI_NUMERICSERV | AI_ADDRCONFIG;
+	r->cb.ar_name = r->host;
+	r->cb.ar_service = r->port;
+	r->cb.ar_request = &r->hints;
+	list[0] = &r->cb;
+	if (getaddrinfo_a(GAI_NOWAIT, list, 1, NULL)) {
+		free(r);
+		return -1;
+	}
+	l->resolving = r;
+	sipwall_timer_after(&l->resolve_timer, RESOLVE_POLL_MS);
+	return 1;
+}
+
+/*
+ * Starts a non-blocking TCP connect to the server of uris[index], watched
+ * by io; *host (if asked for) gets the uri's host, to verify TLS against.
+ * 0: connecting; 1: its host name is being resolved first (may_resolve);
+ * -1: failed.
+ */
+static int tcp_connect(struct sipwall_ldap *l, unsigned int index, struct sipwall_io *io,
+		       sipwall_io_fn fn, char **host, bool may_resolve)
+{
+	const char *uri = l->cfg.uris[index];
+	struct sockaddr_storage addr;
+	socklen_t addr_len = 0;
 	LDAPURLDesc *lud = NULL;
 	char port[8];
 	int fd = -1, rc = -1;
@@ -367,12 +487,14 @@ static int tcp_connect(const char *uri, struct sipwall_io *io, sipwall_io_fn fn,
 		goto out;
 	snprintf(port, sizeof(port), "%d",
 		 lud->lud_port ? lud->lud_port : !strcmp(lud->lud_scheme, "ldaps") ? 636 : 389);
-	if (getaddrinfo(lud->lud_host, port, &hints, &res) || !res)
+	rc = address_of(l, index, lud, port, may_resolve, &addr, &addr_len);
+	if (rc)
 		goto out;
-	fd = socket(res->ai_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+	rc = -1;
+	fd = socket(addr.ss_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
 	if (fd < 0)
 		goto out;
-	if (connect(fd, res->ai_addr, res->ai_addrlen) && errno != EINPROGRESS)
+	if (connect(fd, (struct sockaddr *)&addr, addr_len) && errno != EINPROGRESS)
 		goto out_fd;
 	if (host) {
 		*host = strdup(lud->lud_host);
@@ -394,8 +516,6 @@ out_fd:
 	close(fd);
 	io->fd = -1;
 out:
-	if (res)
-		freeaddrinfo(res);
 	if (lud)
 		ldap_free_urldesc(lud);
 	return rc;
@@ -417,14 +537,47 @@ static int tcp_connected(struct sipwall_io *io)
 static void connect_next(struct sipwall_ldap *l)
 {
 	for (; l->uri_index < l->cfg.uri_count; l->uri_index++) {
-		if (!tcp_connect(l->cfg.uris[l->uri_index], &l->io, on_io, &l->host)) {
-			l->state = ST_CONNECTING;
+		int rc = tcp_connect(l, l->uri_index, &l->io, on_io, &l->host, true);
+
+		if (rc >= 0) {
+			/* network_timeout bounds the resolution and the connect each */
+			l->state = rc ? ST_RESOLVING : ST_CONNECTING;
 			sipwall_timer_after(&l->conn_timer, l->cfg.network_timeout_ms);
 			return;
 		}
 		l->stats.connect_failures++;
 	}
 	round_failed(l);
+}
+
+static void on_resolve_timer(struct sipwall_timer *timer)
+{
+	struct sipwall_ldap *l = container_of(timer, struct sipwall_ldap, resolve_timer);
+	struct resolving *r = l->resolving;
+	int err = gai_error(&r->cb);
+	bool found;
+
+	if (err == EAI_INPROGRESS) {
+		sipwall_timer_after(&l->resolve_timer, RESOLVE_POLL_MS);
+		return;
+	}
+	l->resolving = NULL;
+	found = !err && r->cb.ar_result &&
+		r->cb.ar_result->ai_addrlen <= sizeof(struct sockaddr_storage);
+	if (found) {
+		memcpy(&l->resolved[l->uri_index].addr, r->cb.ar_result->ai_addr,
+		       r->cb.ar_result->ai_addrlen);
+		l->resolved[l->uri_index].len = r->cb.ar_result->ai_addrlen;
+		l->resolved[l->uri_index].at_ms = sipwall_now_ms();
+	} else {
+		log_warn("ldap: %s: cannot resolve %s: %s", uri_now(l), r->host,
+			 err ? gai_strerror(err) : "no address");
+	}
+	resolving_free(r);
+	if (found)
+		connect_next(l);	/* the address is fresh now: no second resolution */
+	else
+		conn_failed(l);
 }
 
 /* This server failed (refused, timed out, TLS, bind, lost): the next one. */
@@ -740,7 +893,7 @@ static void on_failback(struct sipwall_timer *timer)
 		sipwall_timer_after(&l->failback_timer, l->cfg.reconnect_max_ms);
 		return;
 	}
-	if (tcp_connect(l->cfg.uris[0], &l->probe, on_probe, NULL))
+	if (tcp_connect(l, 0, &l->probe, on_probe, NULL, false))
 		sipwall_timer_after(&l->failback_timer, l->cfg.reconnect_max_ms);
 	else
 		sipwall_timer_after(&l->failback_timer, l->cfg.network_timeout_ms);
@@ -826,6 +979,7 @@ struct sipwall_ldap *sipwall_ldap_create(const struct sipwall_ldap_config *cfg)
 	l->waiting.prev = l->waiting.next = &l->waiting;
 	sipwall_timer_init(&l->failback_timer, on_failback);
 	sipwall_timer_init(&l->conn_timer, on_conn_timer);
+	sipwall_timer_init(&l->resolve_timer, on_resolve_timer);
 	sipwall_timer_init(&l->drain_timer, on_drain);
 	l->state = ST_DOWN;
 	connect_next(l);

@@ -15,8 +15,10 @@
  * password was wrong).
  *
  * TLS (ldaps://, StartTLS) is ours too (ldap_tls.c): libldap 2.5 would run
- * the handshake in a blocking poll(). What still blocks: a host name in a
- * uri is resolved with getaddrinfo() (use addresses or /etc/hosts names).
+ * the handshake in a blocking poll(). Host names in uris are resolved with
+ * getaddrinfo_a() (glibc's threads), looked at from a timer, bounded by
+ * network_timeout; an address is used for a minute before it is resolved
+ * again.
  */
 #ifndef SIPWALL_LDAP_CLIENT_H
 #define SIPWALL_LDAP_CLIENT_H
