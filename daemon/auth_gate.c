@@ -168,6 +168,15 @@ static int keep_request(struct wait *w, const struct sip_msg *req)
 	struct sip_buf out;
 
 	sip_buf_init(&out, SIP_MSG_MAX_SIZE + SIP_MSG_SCRATCH);
+	/*
+	 * One allocation, not a doubling series: edits add at most what the
+	 * scratch area holds, and the canonical names and the computed
+	 * Content-Length differ from the received ones by little.
+	 */
+	out.cap = req->raw.len + req->scratch_used + 256;
+	out.data = malloc(out.cap);
+	if (!out.data)
+		return -1;
 	if (sip_msg_write(req, &out) || out.failed) {
 		sip_buf_uninit(&out);
 		return -1;
