@@ -9,17 +9,32 @@
  * Everything that can fail for lack of memory happens in
  * sipwall_srtp_create(), in process context; protecting and unprotecting a
  * packet allocates nothing.
+ *
+ * The transforms. x86's AES-NI drivers register their fast CTR and GCM
+ * (whole packets in one FPU section; GCM with PCLMULQDQ GHASH) only as
+ * internal algorithms, "__ctr(aes)" and "__gcm(aes)", which may only run
+ * where the FPU is usable, behind an asynchronous wrapper that defers to
+ * cryptd when it is not. A synchronous user gets neither: "ctr(aes)" is the
+ * ctr template over the one-block cipher (an FPU section and an indirect
+ * call per 16 bytes), "gcm(aes)" the gcm template with ghash-generic. So,
+ * as crypto/simd.c does itself, each session also holds the internal
+ * transform under the same key and uses it when crypto_simd_usable() (in
+ * softirq, unless the CPU interrupted a kernel FPU section), else the
+ * synchronous one. Elsewhere (arm64) the synchronous instance already is
+ * the SIMD driver and there is no internal one.
  */
 
 #include <crypto/aead.h>
 #include <crypto/algapi.h>
 #include <crypto/hash.h>
+#include <crypto/internal/simd.h>
 #include <crypto/skcipher.h>
 #include <linux/jiffies.h>
 #include <linux/scatterlist.h>
 #include <linux/sipwall.h>
 #include <linux/slab.h>
 #include <linux/spinlock.h>
+#include <asm/simd.h>
 #include <asm/unaligned.h>
 #include "rtp.h"
 #include "srtp.h"
@@ -68,9 +83,11 @@ static const struct srtp_suite suites[__SIPWALL_SRTP_SUITE_MAX] = {
 /* The session keys of RTP or of RTCP. */
 struct srtp_session {
 	struct crypto_sync_skcipher *ctr;	/* AES-CM suites */
+	struct crypto_sync_skcipher *ctr_simd;	/* or NULL: "__ctr(aes)" */
 	struct crypto_shash *hmac;		/* AES-CM suites */
 	struct crypto_aead *gcm;		/* AEAD suites */
-	struct aead_request *gcm_req;
+	struct crypto_aead *gcm_simd;		/* or NULL: "__gcm(aes)" */
+	struct aead_request *gcm_req;		/* fits both */
 	u8 salt[CM_SALT_LEN];
 };
 
@@ -250,7 +267,8 @@ static int aes_cm_crypt(struct sipwall_srtp *s, struct srtp_session *ss,
 	for (i = 0; i < 6; i++)
 		iv[8 + i] ^= index >> (40 - 8 * i);
 	sg_init_one(&sg, data, len);
-	skcipher_request_set_sync_tfm(req, ss->ctr);
+	skcipher_request_set_sync_tfm(req, ss->ctr_simd && crypto_simd_usable() ?
+					   ss->ctr_simd : ss->ctr);
 	skcipher_request_set_callback(req, 0, NULL, NULL);
 	skcipher_request_set_crypt(req, &sg, &sg, len, iv);
 	err = crypto_skcipher_encrypt(req);
@@ -258,23 +276,16 @@ static int aes_cm_crypt(struct sipwall_srtp *s, struct srtp_session *ss,
 	return err;
 }
 
-/* HMAC-SHA1 over @data and, for SRTP, the ROC (RFC 3711 §4.2). */
+/*
+ * HMAC-SHA1 over @data (RFC 3711 §4.2). For SRTP the ROC follows the
+ * packet: the callers put it there, in the tag's place, so that the digest
+ * is one call over one buffer (the SIMD SHA-1 drivers enter and leave the
+ * FPU for every update and final).
+ */
 static int hmac_sha1(struct srtp_session *ss, const u8 *data,
-		     unsigned int len, const __be32 *roc, u8 out[HMAC_LEN])
+		     unsigned int len, u8 out[HMAC_LEN])
 {
-	SHASH_DESC_ON_STACK(desc, ss->hmac);
-	int err;
-
-	desc->tfm = ss->hmac;
-	err = crypto_shash_init(desc);
-	if (!err)
-		err = crypto_shash_update(desc, data, len);
-	if (!err && roc)
-		err = crypto_shash_update(desc, (const u8 *)roc, sizeof(*roc));
-	if (!err)
-		err = crypto_shash_final(desc, out);
-	shash_desc_zero(desc);
-	return err;
+	return crypto_shash_tfm_digest(ss->hmac, data, len, out);
 }
 
 /* RFC 7714 §8.1 and §9.1: the 96-bit IV, salt ^ (0 || SSRC || index). */
@@ -302,7 +313,8 @@ static int gcm_crypt(struct sipwall_srtp *s, struct srtp_session *ss,
 {
 	struct aead_request *req = ss->gcm_req;
 
-	aead_request_set_tfm(req, ss->gcm);
+	aead_request_set_tfm(req, ss->gcm_simd && crypto_simd_usable() ?
+				  ss->gcm_simd : ss->gcm);
 	aead_request_set_callback(req, 0, NULL, NULL);
 	aead_request_set_ad(req, assoclen);
 	aead_request_set_crypt(req, sg, sg, cryptlen, s->iv);
@@ -333,11 +345,14 @@ static int unprotect_rtp(struct sipwall_srtp *s, u8 *pkt, unsigned int *len)
 		sg_init_one(&sg, pkt, n);
 		err = gcm_crypt(s, &s->rtp, &sg, hl, n - hl, false);
 	} else {
-		__be32 roc = cpu_to_be32(index >> 16);
-		u8 mac[HMAC_LEN];
+		u8 mac[HMAC_LEN], got[HMAC_LEN];
 
-		err = hmac_sha1(&s->rtp, pkt, n - tag, &roc, mac);
-		if (!err && crypto_memneq(mac, pkt + n - tag, tag))
+		/* The ROC replaces the tag (4 bytes at least); a packet that
+		 * fails is dropped. */
+		memcpy(got, pkt + n - tag, tag);
+		put_unaligned_be32(index >> 16, pkt + n - tag);
+		err = hmac_sha1(&s->rtp, pkt, n - tag + 4, mac);
+		if (!err && crypto_memneq(mac, got, tag))
 			err = -EBADMSG;
 		if (!err)
 			err = aes_cm_crypt(s, &s->rtp, ssrc, index, pkt + hl, n - tag - hl);
@@ -376,12 +391,13 @@ static int protect_rtp(struct sipwall_srtp *s, u8 *pkt, unsigned int *len)
 		sg_init_one(&sg, pkt, n + tag);
 		err = gcm_crypt(s, &s->rtp, &sg, hl, n - hl, true);
 	} else {
-		__be32 roc = cpu_to_be32(index >> 16);
 		u8 mac[HMAC_LEN];
 
 		err = aes_cm_crypt(s, &s->rtp, ssrc, index, pkt + hl, n - hl);
+		/* The ROC goes where the tag will (4 bytes at least). */
+		put_unaligned_be32(index >> 16, pkt + n);
 		if (!err)
-			err = hmac_sha1(&s->rtp, pkt, n, &roc, mac);
+			err = hmac_sha1(&s->rtp, pkt, n + 4, mac);
 		if (!err)
 			memcpy(pkt + n, mac, tag);
 	}
@@ -435,7 +451,7 @@ static int unprotect_rtcp(struct sipwall_srtp *s, u8 *pkt, unsigned int *len)
 	} else {
 		u8 mac[HMAC_LEN];
 
-		err = hmac_sha1(&s->rtcp, pkt, n - tag, NULL, mac);
+		err = hmac_sha1(&s->rtcp, pkt, n - tag, mac);
 		if (!err && crypto_memneq(mac, pkt + n - tag, tag))
 			err = -EBADMSG;
 		if (!err && (trailer & SRTCP_E_FLAG))
@@ -483,7 +499,7 @@ static int protect_rtcp(struct sipwall_srtp *s, u8 *pkt, unsigned int *len)
 		err = aes_cm_crypt(s, &s->rtcp, ssrc, index, pkt + 8, n - 8);
 		put_unaligned_be32(SRTCP_E_FLAG | index, pkt + n);
 		if (!err)
-			err = hmac_sha1(&s->rtcp, pkt, n + SRTCP_TRAILER_LEN, NULL, mac);
+			err = hmac_sha1(&s->rtcp, pkt, n + SRTCP_TRAILER_LEN, mac);
 		if (!err)
 			memcpy(pkt + n + SRTCP_TRAILER_LEN, mac, tag);
 	}
@@ -526,41 +542,102 @@ static void session_uninit(struct srtp_session *ss)
 {
 	if (!IS_ERR_OR_NULL(ss->ctr))
 		crypto_free_sync_skcipher(ss->ctr);
+	if (ss->ctr_simd)
+		crypto_free_sync_skcipher(ss->ctr_simd);
 	if (!IS_ERR_OR_NULL(ss->hmac))
 		crypto_free_shash(ss->hmac);
 	if (!IS_ERR_OR_NULL(ss->gcm))
 		crypto_free_aead(ss->gcm);
+	if (ss->gcm_simd)
+		crypto_free_aead(ss->gcm_simd);
 	kfree_sensitive(ss->gcm_req);
 	memzero_explicit(ss->salt, sizeof(ss->salt));
 }
 
-/* Takes session keys; the transforms copy them. */
+/* A synchronous AEAD, keyed; @type CRYPTO_ALG_INTERNAL for "__gcm(aes)". */
+static struct crypto_aead *gcm_alloc(const char *name, u32 type,
+				     const u8 *key, unsigned int key_len)
+{
+	/* Masking CRYPTO_ALG_ASYNC asks for a synchronous one. */
+	struct crypto_aead *tfm = crypto_alloc_aead(name, type, type | CRYPTO_ALG_ASYNC);
+	int err;
+
+	if (IS_ERR(tfm))
+		return tfm;
+	err = crypto_aead_setkey(tfm, key, key_len);
+	if (!err)
+		err = crypto_aead_setauthsize(tfm, GCM_TAG_LEN);
+	if (err) {
+		crypto_free_aead(tfm);
+		return ERR_PTR(err);
+	}
+	return tfm;
+}
+
+/* Keyed; @type CRYPTO_ALG_INTERNAL for "__ctr(aes)". */
+static struct crypto_sync_skcipher *ctr_alloc(const char *name, u32 type,
+					      const u8 *key, unsigned int key_len)
+{
+	struct crypto_sync_skcipher *tfm = crypto_alloc_sync_skcipher(name, type, type);
+	int err;
+
+	if (IS_ERR(tfm))
+		return tfm;
+	err = crypto_sync_skcipher_setkey(tfm, key, key_len);
+	if (err) {
+		crypto_free_sync_skcipher(tfm);
+		return ERR_PTR(err);
+	}
+	return tfm;
+}
+
+/*
+ * Whether the synchronous transform's driver is x86-64's AES-NI module,
+ * which registers the internal algorithms too (see the top). Asking for an
+ * algorithm that nobody registered would make the crypto API run modprobe
+ * for it, for every session.
+ */
+static bool simd_internal(const char *driver)
+{
+	return IS_ENABLED(CONFIG_X86_64) && strstr(driver, "aes-aesni");
+}
+
+/*
+ * Takes session keys; the transforms copy them. Without an internal SIMD
+ * transform (another arch, no AES-NI) the synchronous one does all the
+ * work.
+ */
 static int session_init(struct srtp_session *ss, const struct srtp_suite *suite,
 			const u8 *enc_key, const u8 *auth_key, const u8 *salt)
 {
-	int err;
+	unsigned int reqsize;
 
 	memcpy(ss->salt, salt, suite->aead ? GCM_SALT_LEN : CM_SALT_LEN);
 	if (suite->aead) {
-		/* Masking CRYPTO_ALG_ASYNC asks for a synchronous one. */
-		ss->gcm = crypto_alloc_aead("gcm(aes)", 0, CRYPTO_ALG_ASYNC);
+		ss->gcm = gcm_alloc("gcm(aes)", 0, enc_key, suite->key_len);
 		if (IS_ERR(ss->gcm))
 			return PTR_ERR(ss->gcm);
-		err = crypto_aead_setkey(ss->gcm, enc_key, suite->key_len);
-		if (!err)
-			err = crypto_aead_setauthsize(ss->gcm, GCM_TAG_LEN);
-		if (err)
-			return err;
-		ss->gcm_req = kzalloc(sizeof(*ss->gcm_req) +
-				      crypto_aead_reqsize(ss->gcm), GFP_KERNEL);
+		reqsize = crypto_aead_reqsize(ss->gcm);
+		if (simd_internal(crypto_aead_driver_name(ss->gcm))) {
+			ss->gcm_simd = gcm_alloc("__gcm(aes)", CRYPTO_ALG_INTERNAL,
+						 enc_key, suite->key_len);
+			if (IS_ERR(ss->gcm_simd))
+				ss->gcm_simd = NULL;
+			else
+				reqsize = max(reqsize, crypto_aead_reqsize(ss->gcm_simd));
+		}
+		ss->gcm_req = kzalloc(sizeof(*ss->gcm_req) + reqsize, GFP_KERNEL);
 		return ss->gcm_req ? 0 : -ENOMEM;
 	}
-	ss->ctr = crypto_alloc_sync_skcipher("ctr(aes)", 0, 0);
+	ss->ctr = ctr_alloc("ctr(aes)", 0, enc_key, suite->key_len);
 	if (IS_ERR(ss->ctr))
 		return PTR_ERR(ss->ctr);
-	err = crypto_sync_skcipher_setkey(ss->ctr, enc_key, suite->key_len);
-	if (err)
-		return err;
+	if (simd_internal(crypto_skcipher_driver_name(&ss->ctr->base))) {
+		ss->ctr_simd = ctr_alloc("__ctr(aes)", CRYPTO_ALG_INTERNAL,
+					 enc_key, suite->key_len);
+		if (IS_ERR(ss->ctr_simd))
+			ss->ctr_simd = NULL;
+	}
 	ss->hmac = crypto_alloc_shash("hmac(sha1)", 0, 0);
 	if (IS_ERR(ss->hmac))
 		return PTR_ERR(ss->hmac);

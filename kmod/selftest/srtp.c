@@ -5,7 +5,9 @@
  * (key derivation), RFC 6188 §7.2 (AES-256 key derivation), RFC 7714 §16
  * (AES-128-GCM SRTP) and §17 (AES-256-GCM SRTCP), and the AES-CM/HMAC-SHA1
  * packet of libsrtp's srtp_driver, which derives its keys from the B.3
- * master key.
+ * master key. Every transform test runs twice: with the internal SIMD
+ * transforms where there are some, then without them, the path taken where
+ * the FPU is not usable.
  */
 
 #include <linux/kernel.h>
@@ -65,7 +67,28 @@ static bool __init kat_kdf(u32 suite, const char *key_hex, const char *salt_hex,
 	return ok;
 }
 
-static bool __init kat_keystream(void)
+/* The second run: as if crypto_simd_usable() were false. */
+static struct sipwall_srtp *__init kat_no_simd(struct sipwall_srtp *s, bool no_simd)
+{
+	struct srtp_session *ss[2];
+	int i;
+
+	if (IS_ERR_OR_NULL(s) || !no_simd)
+		return s;
+	ss[0] = &s->rtp;
+	ss[1] = &s->rtcp;
+	for (i = 0; i < ARRAY_SIZE(ss); i++) {
+		if (ss[i]->ctr_simd)
+			crypto_free_sync_skcipher(ss[i]->ctr_simd);
+		if (ss[i]->gcm_simd)
+			crypto_free_aead(ss[i]->gcm_simd);
+		ss[i]->ctr_simd = NULL;
+		ss[i]->gcm_simd = NULL;
+	}
+	return s;
+}
+
+static bool __init kat_keystream(bool no_simd)
 {
 	static const u8 salt[CM_SALT_LEN] = {
 		0xf0, 0xf1, 0xf2, 0xf3, 0xf4, 0xf5, 0xf6, 0xf7,
@@ -77,6 +100,7 @@ static bool __init kat_keystream(void)
 
 	ok = s && data && kat_hex(&key, "2B7E151628AED2A6ABF7158809CF4F3C") &&
 	     !session_init(&s->rtp, s->suite, key.b, key.b, salt) &&
+	     kat_no_simd(s, no_simd) &&
 	     !aes_cm_crypt(s, &s->rtp, 0, 0, data, 48) &&
 	     kat_equal("AES-CM keystream", data, 48,
 		       "E03EAD0935C95E80E166B16DD92B4EB4"
@@ -134,7 +158,7 @@ out:
 
 /* RFC 7714 gives session keys, not master keys. */
 static struct sipwall_srtp *__init kat_session(u32 suite, const char *key_hex,
-					       const char *salt_hex)
+					       const char *salt_hex, bool no_simd)
 {
 	struct sipwall_srtp *s = srtp_alloc(suite);
 	struct kat_buf key, salt;
@@ -145,18 +169,20 @@ static struct sipwall_srtp *__init kat_session(u32 suite, const char *key_hex,
 		sipwall_srtp_destroy(s);
 		return NULL;
 	}
-	return s;
+	return kat_no_simd(s, no_simd);
 }
 
-static struct sipwall_srtp *__init kat_master(u32 suite, const char *hex)
+static struct sipwall_srtp *__init kat_master(u32 suite, const char *hex,
+					      bool no_simd)
 {
 	const struct srtp_suite *p = &suites[suite];
 	struct kat_buf k;
 
 	if (!kat_hex(&k, hex) || k.len != p->key_len + p->salt_len)
 		return NULL;
-	return sipwall_srtp_create(suite, k.b, p->key_len, k.b + p->key_len,
-				   p->salt_len, NULL);
+	return kat_no_simd(sipwall_srtp_create(suite, k.b, p->key_len,
+					       k.b + p->key_len, p->salt_len, NULL),
+			   no_simd);
 }
 
 static void __init kat_put(struct sipwall_srtp *s)
@@ -165,30 +191,18 @@ static void __init kat_put(struct sipwall_srtp *s)
 		sipwall_srtp_destroy(s);
 }
 
-int __init sipwall_srtp_selftest(void)
+/* The keystream and the packets, with or without the SIMD transforms. */
+static bool __init kat_transforms(bool no_simd)
 {
 	static const char master128[] = "E1F97A0D3E018BE0D64FA32C06DE4139"
 					"0EC675AD498AFEEBB6960B3AABE6";
 	static const char gcm_salt[] = "517569642070726f2071756f";
 	struct sipwall_srtp *tx, *rx;
-	bool ok;
-
-	ok = kat_kdf(SIPWALL_SRTP_AES_CM_128_HMAC_SHA1_80,
-		     "E1F97A0D3E018BE0D64FA32C06DE4139", "0EC675AD498AFEEBB6960B3AABE6",
-		     "C61E7A93744F39EE10734AFE3FF7A087",
-		     "CEBE321F6FF7716B6FD4AB49AF256A156D38BAA4",
-		     "30CBBC08863D8C85D49DB34A9AE1") &&
-	     kat_kdf(SIPWALL_SRTP_AES_256_CM_HMAC_SHA1_80,
-		     "f0f04914b513f2763a1b1fa130f10e2998f6f6e43e4309d1e622a0e332b9f1b6",
-		     "3b04803de51ee7c96423ab5b78d2",
-		     "5ba1064e30ec51613cad926c5a28ef731ec7fb397f70a960653caf06554cd8c4",
-		     "fd9c32d39ed5fbb5a9dc96b30818454d1313dc05",
-		     "fa31791685ca444a9e07c6c64e93") &&
-	     kat_keystream();
+	bool ok = kat_keystream(no_simd);
 
 	if (ok) {
-		tx = kat_master(SIPWALL_SRTP_AES_CM_128_HMAC_SHA1_80, master128);
-		rx = kat_master(SIPWALL_SRTP_AES_CM_128_HMAC_SHA1_80, master128);
+		tx = kat_master(SIPWALL_SRTP_AES_CM_128_HMAC_SHA1_80, master128, no_simd);
+		rx = kat_master(SIPWALL_SRTP_AES_CM_128_HMAC_SHA1_80, master128, no_simd);
 		ok = kat_packet(tx, rx, false,
 				"800f1234decafbadcafebabe"
 				"abababababababababababababababab",
@@ -199,9 +213,9 @@ int __init sipwall_srtp_selftest(void)
 	}
 	if (ok) {
 		tx = kat_session(SIPWALL_SRTP_AEAD_AES_128_GCM,
-				 "000102030405060708090a0b0c0d0e0f", gcm_salt);
+				 "000102030405060708090a0b0c0d0e0f", gcm_salt, no_simd);
 		rx = kat_session(SIPWALL_SRTP_AEAD_AES_128_GCM,
-				 "000102030405060708090a0b0c0d0e0f", gcm_salt);
+				 "000102030405060708090a0b0c0d0e0f", gcm_salt, no_simd);
 		ok = kat_packet(tx, rx, false,
 				"8040f17b8041f8d35501a0b2"
 				"47616c6c696120657374206f6d6e69732064697669736120"
@@ -216,10 +230,10 @@ int __init sipwall_srtp_selftest(void)
 	if (ok) {
 		tx = kat_session(SIPWALL_SRTP_AEAD_AES_256_GCM,
 				 "000102030405060708090a0b0c0d0e0f"
-				 "101112131415161718191a1b1c1d1e1f", gcm_salt);
+				 "101112131415161718191a1b1c1d1e1f", gcm_salt, no_simd);
 		rx = kat_session(SIPWALL_SRTP_AEAD_AES_256_GCM,
 				 "000102030405060708090a0b0c0d0e0f"
-				 "101112131415161718191a1b1c1d1e1f", gcm_salt);
+				 "101112131415161718191a1b1c1d1e1f", gcm_salt, no_simd);
 		if (tx)
 			tx->ssrc[0] = (struct srtp_ssrc){
 				.ssrc = 0x4d617273, .used = true, .rtcp_next = 0x5d4 };
@@ -233,6 +247,25 @@ int __init sipwall_srtp_selftest(void)
 		kat_put(tx);
 		kat_put(rx);
 	}
+	return ok;
+}
+
+int __init sipwall_srtp_selftest(void)
+{
+	bool ok;
+
+	ok = kat_kdf(SIPWALL_SRTP_AES_CM_128_HMAC_SHA1_80,
+		     "E1F97A0D3E018BE0D64FA32C06DE4139", "0EC675AD498AFEEBB6960B3AABE6",
+		     "C61E7A93744F39EE10734AFE3FF7A087",
+		     "CEBE321F6FF7716B6FD4AB49AF256A156D38BAA4",
+		     "30CBBC08863D8C85D49DB34A9AE1") &&
+	     kat_kdf(SIPWALL_SRTP_AES_256_CM_HMAC_SHA1_80,
+		     "f0f04914b513f2763a1b1fa130f10e2998f6f6e43e4309d1e622a0e332b9f1b6",
+		     "3b04803de51ee7c96423ab5b78d2",
+		     "5ba1064e30ec51613cad926c5a28ef731ec7fb397f70a960653caf06554cd8c4",
+		     "fd9c32d39ed5fbb5a9dc96b30818454d1313dc05",
+		     "fa31791685ca444a9e07c6c64e93") &&
+	     kat_transforms(false) && kat_transforms(true);
 	if (!ok)
 		return -EINVAL;
 	pr_debug("sipwall: SRTP self-tests passed\n");
