@@ -1090,6 +1090,17 @@ static bool map_rack(struct sipwall_call *call, const struct sip_msg *req, char 
 	return false;
 }
 
+/* A target refresh request (RFC 3261 12.2.2): its Contact is the new remote target. */
+static void refresh_target(struct sipwall_leg *leg, const struct sip_msg *req)
+{
+	char *target = contact_uri(req);
+
+	if (target) {
+		free(leg->remote_target);
+		leg->remote_target = target;
+	}
+}
+
 static void in_dialog(struct sipwall_txn *st, struct sip_msg *req)
 {
 	struct sipwall_leg *leg = sipwall_leg_find(req->call_id, req->to.tag);
@@ -1114,6 +1125,7 @@ static void in_dialog(struct sipwall_txn *st, struct sip_msg *req)
 			sipwall_txn_respond(st, 491, "Request Pending", NULL, SIP_STR(""));
 			return;
 		}
+		refresh_target(leg, req);
 		break;
 	case SIP_METHOD_PRACK:
 		if (leg == &call->a) {

@@ -236,7 +236,8 @@ static void core_request(struct sipwall_txn *st, struct sip_msg *req)
 {
 	char extra[512];
 
-	if (draining) {
+	/* draining: no new calls, but the calls still up may end properly */
+	if (draining && !req->to.tag.len) {
 		sipwall_txn_respond(st, 503, "Service Unavailable", "Retry-After: 5\r\n", SIP_STR(""));
 		return;
 	}

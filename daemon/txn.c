@@ -298,8 +298,8 @@ static void on_lifetime(struct sipwall_timer *timer)
 	struct sipwall_txn *t = container_of(timer, struct sipwall_txn, lifetime);
 
 	if (!t->server && (t->state == TXN_CALLING || t->state == TXN_TRYING ||
-			   (t->state == TXN_PROCEEDING && !t->invite))) {
-		/* timer B or F: no final answer in time */
+			   t->state == TXN_PROCEEDING)) {
+		/* timer B or F (or a CANCELled INVITE's): no final answer in time */
 		sipwall_txn_response_fn fn = t->fn;
 
 		t->fn = NULL;
@@ -708,6 +708,8 @@ static void send_cancel(struct sipwall_txn *t)
 	}
 	free(copy);
 	t->cancel_sent = true;
+	/* RFC 3261 9.1: a UAS that answers neither the CANCEL nor the INVITE: 408 after 64*T1 */
+	sipwall_timer_after(&t->lifetime, 64 * txns.t1);
 	if (!out.failed && out.len)
 		sipwall_txn_send_request(&t->peer, out.data, out.len, NULL, NULL);
 	sip_buf_uninit(&out);
@@ -746,6 +748,13 @@ void sipwall_txn_receive_response(struct sip_msg *resp, const struct sipwall_pee
 	case TXN_PROCEEDING:
 		deliver = true;
 		if (status < 200) {
+			/*
+			 * Timer B runs in Calling only: a ringing INVITE waits for its
+			 * final answer as long as the TU lets it (it CANCELs; see
+			 * send_cancel()).
+			 */
+			if (t->invite && t->state == TXN_CALLING)
+				sipwall_timer_stop(&t->lifetime);
 			t->state = TXN_PROCEEDING;
 			if (t->invite)
 				sipwall_timer_stop(&t->retransmit);	/* timer A */
