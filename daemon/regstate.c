@@ -11,6 +11,11 @@
  * restart, the loop's monotonic clock does not); ADDRESS is where the
  * REGISTER came from, RECONNECT the received address with the Via's port
  * (streams; "-" for UDP).
+ *
+ * A forked child writes a copy-on-write snapshot of the store, so that the
+ * loop never waits for the disk (an fsync on a busy one can take long);
+ * the child's exit status is the write's errno. At exit, and if forking
+ * fails, the daemon writes itself.
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -18,7 +23,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/epoll.h>
+#include <sys/pidfd.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -39,7 +47,9 @@ static struct {
 	struct sipwall_timer timer;
 	bool dirty;
 	bool failing;		/* the last write failed: log the next success */
-} state = { .timer = { .heap_index = SIZE_MAX, .fn = on_timer } };
+	pid_t writer;		/* the child writing the file, or 0 */
+	struct sipwall_io writer_io;	/* its pidfd: readable when it has exited */
+} state = { .timer = { .heap_index = SIZE_MAX, .fn = on_timer }, .writer_io = { .fd = -1 } };
 
 static void escape(FILE *f, const char *s)
 {
@@ -229,17 +239,16 @@ int sipwall_regstate_write_file(const char *path)
 	return write_atomic(path, tmp);
 }
 
-static void write_now(void)
+/* The outcome of one write: 0 or an errno. */
+static void written(int err)
 {
-	sipwall_timer_stop(&state.timer);
-	state.dirty = false;
 	sipwall_registrar_stats.state_writes++;
-	if (write_atomic(state.path, state.tmp_path)) {
+	if (err) {
 		sipwall_registrar_stats.state_write_errors++;
 		/* one line per failing stretch, not one a second */
 		if (!state.failing)
 			log_error("state file %s: cannot write: %s (retrying after the next change)",
-				  state.path, strerror(errno));
+				  state.path, strerror(err));
 		state.failing = true;
 		return;
 	}
@@ -248,11 +257,75 @@ static void write_now(void)
 	state.failing = false;
 }
 
+static int write_errno(void)
+{
+	return write_atomic(state.path, state.tmp_path) ? (errno > 0 && errno < 256 ? errno : EIO) : 0;
+}
+
+/* Collects the writer child; options 0 waits for it. */
+static void reap(int options)
+{
+	int status;
+
+	if (!state.writer || waitpid(state.writer, &status, options) != state.writer)
+		return;
+	if (state.writer_io.fd >= 0) {
+		sipwall_io_del(&state.writer_io);
+		close(state.writer_io.fd);
+		state.writer_io.fd = -1;
+	}
+	state.writer = 0;
+	written(WIFEXITED(status) ? WEXITSTATUS(status) : EINTR);
+}
+
+static void on_writer_exit(struct sipwall_io *io, uint32_t events)
+{
+	(void)io, (void)events;
+	reap(WNOHANG);
+}
+
+static void write_now(bool in_background)
+{
+	pid_t pid = -1;
+	int fd;
+
+	sipwall_timer_stop(&state.timer);
+	state.dirty = false;
+	if (in_background)
+		pid = fork();
+	if (pid == 0) {
+		/*
+		 * Not the daemon's sockets: a restart after kill -9 must be able to
+		 * bind them while this child finishes. _exit: no atexit handlers,
+		 * no stdio flushes, those are the parent's.
+		 */
+		close_range(3, ~0U, 0);
+		_exit(write_errno());
+	}
+	if (pid < 0) {
+		written(write_errno());
+		return;
+	}
+	fd = pidfd_open(pid, 0);
+	state.writer = pid;
+	if (fd < 0 || sipwall_io_add(&state.writer_io, fd, EPOLLIN, on_writer_exit)) {
+		/* cannot watch it: wait for it here */
+		if (fd >= 0)
+			close(fd);
+		state.writer_io.fd = -1;
+		reap(0);
+	}
+}
+
 static void on_timer(struct sipwall_timer *t)
 {
-	(void)t;
-	if (state.path && state.dirty)
-		write_now();
+	if (!state.path || !state.dirty)
+		return;
+	/* one writer at a time: the changes since it started wait for the next */
+	if (state.writer)
+		sipwall_timer_after(t, WRITE_DELAY_MS);
+	else
+		write_now(true);
 }
 
 void sipwall_regstate_changed(void)
@@ -264,8 +337,9 @@ void sipwall_regstate_changed(void)
 
 void sipwall_regstate_flush(void)
 {
+	reap(0);
 	if (state.path && state.dirty)
-		write_now();
+		write_now(false);
 }
 
 int sipwall_regstate_configure(const struct sipwall_config *cfg)
@@ -294,6 +368,7 @@ int sipwall_regstate_configure(const struct sipwall_config *cfg)
 
 void sipwall_regstate_uninit(void)
 {
+	reap(0);
 	sipwall_timer_stop(&state.timer);
 	free(state.path);
 	free(state.tmp_path);

@@ -4,7 +4,8 @@
  * changes, at most once a second, and at exit; read back at start. Each
  * write goes to a temporary file in the same directory, is fsync()ed and
  * renamed over the old one, and the directory is fsync()ed: a crash leaves
- * the old file or the new one, never a mix. See docs/registrar.md.
+ * the old file or the new one, never a mix. A forked child does it, so the
+ * loop never waits for the disk. See docs/registrar.md.
  */
 #ifndef SIPWALL_REGSTATE_H
 #define SIPWALL_REGSTATE_H
