@@ -265,9 +265,16 @@ static int write_errno(void)
 /* Collects the writer child; options 0 waits for it. */
 static void reap(int options)
 {
-	int status;
+	int status = 0;
+	pid_t r;
 
-	if (!state.writer || waitpid(state.writer, &status, options) != state.writer)
+	if (!state.writer)
+		return;
+	do
+		r = waitpid(state.writer, &status, options);
+	while (r < 0 && errno == EINTR);
+	/* 0: still running; -1 (reaped elsewhere): the outcome is unknown, taken as written */
+	if (!r)
 		return;
 	if (state.writer_io.fd >= 0) {
 		sipwall_io_del(&state.writer_io);
