@@ -5,8 +5,8 @@
  * crafted answers (replayed nonce-count, forged nonce, stale nonce,
  * another realm, another uri).
  *
- *   digestclient [-t udp|tcp] [-m METHOD] [-u USER] [-p PASSWORD]
- *                [-a SHA-256|MD5] ADDR:PORT STEP...
+ *   digestclient [-t udp|tcp|tls] [-m METHOD] [-u USER] [-p PASSWORD]
+ *                [-a SHA-256|MD5] [-C CA] [-c CERT -k KEY] ADDR:PORT STEP...
  *
  * Every step sends one request (a new transaction, same Call-ID, CSeq + 1)
  * and prints one line: the step's name, the final status, and what the
@@ -21,7 +21,8 @@
  *   otheruri    credentials whose uri is not the Request-URI
  *   sleep=MS    waits
  *
- * USER "@N" is N times 'x'. Non-2xx answers to INVITE are ACKed. A step
+ * TLS verifies the server against CA (when given) and presents CERT/KEY
+ * (when given). USER "@N" is N times 'x'. Non-2xx answers to INVITE are ACKed. A step
  * with no final answer within 3 s prints "timeout". Exits 1 on a transport
  * error.
  */
@@ -30,6 +31,7 @@
 #include <netdb.h>
 #include <openssl/evp.h>
 #include <openssl/rand.h>
+#include <openssl/ssl.h>
 #include <poll.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -52,7 +54,9 @@ struct challenge {
 };
 
 static struct {
-	bool tcp;
+	bool tcp, tls;
+	const char *ca, *cert, *key;
+	SSL *ssl;		/* TLS over the TCP connection */
 	int fd;
 	struct sockaddr_storage server;
 	socklen_t server_len;
@@ -134,6 +138,21 @@ static void connect_server(const char *where)
 		die("connect");
 	if (getsockname(c.fd, (struct sockaddr *)&me, &me_len))
 		die("getsockname");
+	if (c.tls) {
+		SSL_CTX *ctx = SSL_CTX_new(TLS_client_method());
+
+		if (!ctx || (c.ca && SSL_CTX_load_verify_locations(ctx, c.ca, NULL) != 1) ||
+		    (c.cert && (SSL_CTX_use_certificate_chain_file(ctx, c.cert) != 1 ||
+				SSL_CTX_use_PrivateKey_file(ctx, c.key, SSL_FILETYPE_PEM) != 1)))
+			die("TLS setup");
+		SSL_CTX_set_verify(ctx, c.ca ? SSL_VERIFY_PEER : SSL_VERIFY_NONE, NULL);
+		c.ssl = SSL_new(ctx);
+		SSL_CTX_free(ctx);	/* the SSL holds a reference */
+		if (!c.ssl || !SSL_set_fd(c.ssl, c.fd) || SSL_connect(c.ssl) != 1) {
+			errno = EPROTO;
+			die("TLS handshake");
+		}
+	}
 	inet_ntop(AF_INET, &((struct sockaddr_in *)&me)->sin_addr, c.local, sizeof(c.local));
 	c.local_port = ntohs(((struct sockaddr_in *)&me)->sin_port);
 	snprintf(c.ruri, sizeof(c.ruri), "sip:%s", where);
@@ -142,7 +161,7 @@ static void connect_server(const char *where)
 static void send_all(const char *data, size_t len)
 {
 	while (len) {
-		ssize_t n = send(c.fd, data, len, 0);
+		ssize_t n = c.ssl ? SSL_write(c.ssl, data, (int)len) : send(c.fd, data, len, 0);
 
 		if (n < 0)
 			die("send");
@@ -174,9 +193,11 @@ static size_t receive(void)
 		}
 		clock_gettime(CLOCK_MONOTONIC, &now);
 		waited = (now.tv_sec - start.tv_sec) * 1000 + (now.tv_nsec - start.tv_nsec) / 1000000;
-		if (waited >= ANSWER_WAIT_MS || poll(&p, 1, (int)(ANSWER_WAIT_MS - waited)) <= 0)
+		if ((!c.ssl || !SSL_pending(c.ssl)) &&
+		    (waited >= ANSWER_WAIT_MS || poll(&p, 1, (int)(ANSWER_WAIT_MS - waited)) <= 0))
 			return 0;
-		n = recv(c.fd, c.in + used, sizeof(c.in) - 1 - used, 0);
+		n = c.ssl ? SSL_read(c.ssl, c.in + used, (int)(sizeof(c.in) - 1 - used)) :
+			    recv(c.fd, c.in + used, sizeof(c.in) - 1 - used, 0);
 		if (n <= 0)
 			die("recv");
 		used += (size_t)n;
@@ -282,7 +303,7 @@ static void send_ack(const char *branch, const char *resp)
 		 "ACK %s SIP/2.0\r\nVia: SIP/2.0/%s %s:%u;branch=%s;rport\r\n"
 		 "From: <sip:%s@%s>;tag=%s\r\n%s\r\nCall-ID: %s\r\nCSeq: %u ACK\r\n"
 		 "Max-Forwards: 70\r\nContent-Length: 0\r\n\r\n",
-		 c.ruri, c.tcp ? "TCP" : "UDP", c.local, c.local_port, branch, "caller", c.local,
+		 c.ruri, c.ssl ? "TLS" : c.tcp ? "TCP" : "UDP", c.local, c.local_port, branch, "caller", c.local,
 		 c.from_tag, to, c.call_id, c.cseq);
 	send_all(ack, strlen(ack));
 }
@@ -331,7 +352,7 @@ static void request(const char *step, int kind)
 			       "From: <sip:caller@%s>;tag=%s\r\nTo: <sip:%s@%s>\r\nCall-ID: %s\r\n"
 			       "CSeq: %u %s\r\nMax-Forwards: 70\r\nContact: <sip:caller@%s:%u>\r\n"
 			       "%sContent-Length: 0\r\n\r\n",
-			       c.method, c.ruri, c.tcp ? "TCP" : "UDP", c.local, c.local_port, branch,
+			       c.method, c.ruri, c.ssl ? "TLS" : c.tcp ? "TCP" : "UDP", c.local, c.local_port, branch,
 			       c.local, c.from_tag, strlen(c.user) > 64 ? "long" : c.user, c.local,
 			       c.call_id, c.cseq, c.method, c.local, c.local_port, cred_line);
 	if (len >= sizeof(req))
@@ -365,10 +386,20 @@ int main(int argc, char **argv)
 {
 	int opt;
 
-	while ((opt = getopt(argc, argv, "t:m:u:p:a:")) != -1) {
+	while ((opt = getopt(argc, argv, "t:m:u:p:a:C:c:k:")) != -1) {
 		switch (opt) {
 		case 't':
-			c.tcp = !strcmp(optarg, "tcp");
+			c.tcp = strcmp(optarg, "udp") != 0;
+			c.tls = !strcmp(optarg, "tls");
+			break;
+		case 'C':
+			c.ca = optarg;
+			break;
+		case 'c':
+			c.cert = optarg;
+			break;
+		case 'k':
+			c.key = optarg;
 			break;
 		case 'm':
 			c.method = optarg;
@@ -393,8 +424,9 @@ int main(int argc, char **argv)
 			c.alg = optarg;
 			break;
 		default:
-			fprintf(stderr, "usage: digestclient [-t udp|tcp] [-m METHOD] [-u USER] "
-				"[-p PASSWORD] [-a SHA-256|MD5] ADDR:PORT STEP...\n");
+			fprintf(stderr, "usage: digestclient [-t udp|tcp|tls] [-m METHOD] [-u USER] "
+				"[-p PASSWORD] [-a SHA-256|MD5] [-C CA] [-c CERT -k KEY] "
+				"ADDR:PORT STEP...\n");
 			return 2;
 		}
 	}
@@ -427,6 +459,10 @@ int main(int argc, char **argv)
 			fprintf(stderr, "digestclient: unknown step %s\n", s);
 			return 2;
 		}
+	}
+	if (c.ssl) {
+		SSL_shutdown(c.ssl);
+		SSL_free(c.ssl);
 	}
 	close(c.fd);
 	return 0;
