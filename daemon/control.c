@@ -157,7 +157,8 @@ static void run_command(struct client *c, const char *error)
 		cmd->print(out);
 	else	/* the client's words are not echoed: they could be anything */
 		fputs("error: unknown command (try: help)\n", out);
-	if (fclose(out)) {
+	/* nothing to say (no bindings, no calls) is an answer too: the close */
+	if (fclose(out) || !c->out_len) {
 		client_close(c);
 		return;
 	}

@@ -2,7 +2,8 @@
 /*
  * sipwallctl daemon: asks sipwalld over its control socket (one command
  * line in; text lines out, then the daemon closes the connection; an
- * answer that starts with "error: " is a refusal). -j turns the answers it
+ * answer that starts with "error: " is a refusal; an empty one is empty,
+ * a busy daemon resets the connection instead). -j turns the answers it
  * knows into JSON: stats into one object, registrations into a list.
  */
 #include <errno.h>
@@ -191,11 +192,6 @@ int daemon_main(const struct ctl *ctl, int argc, char **argv)
 	answer = ask(path && *path ? path : DEFAULT_SOCKET, command, &len);
 	if (!answer)
 		return 1;
-	if (!len) {
-		ctl_error("sipwalld " BUSY);
-		free(answer);
-		return 1;
-	}
 	if (!strncmp(answer, "error: ", 7)) {
 		answer[strcspn(answer, "\n")] = '\0';
 		ctl_error("sipwalld: %s", answer + 7);
