@@ -19,6 +19,8 @@
  *   forge       credentials with one character of the nonce changed
  *   otherrealm  credentials for realm "other.example"
  *   otheruri    credentials whose uri is not the Request-URI
+ *   cancelauth  like auth, and CANCELled at the first provisional answer
+ *               (the CANCEL's answer prints as "cancelauth cancel=STATUS")
  *   sleep=MS    waits
  *
  * TLS verifies the server against CA (when given) and presents CERT/KEY
@@ -308,10 +310,29 @@ static void send_ack(const char *branch, const char *resp)
 	send_all(ack, strlen(ack));
 }
 
-/* kind: 0 none, 1 good, 2 replay, 3 forged nonce, 4 other realm, 5 other uri */
+/* CANCEL for the INVITE just sent (RFC 3261 9.1: its branch, Call-ID, CSeq number). */
+static void cancel(const char *branch)
+{
+	char msg[2048];
+
+	snprintf(msg, sizeof(msg),
+		 "CANCEL %s SIP/2.0\r\nVia: SIP/2.0/%s %s:%u;branch=%s;rport\r\n"
+		 "From: <sip:caller@%s>;tag=%s\r\nTo: <sip:%s@%s>\r\nCall-ID: %s\r\n"
+		 "CSeq: %u CANCEL\r\nMax-Forwards: 70\r\nContent-Length: 0\r\n\r\n",
+		 c.ruri, c.ssl ? "TLS" : c.tcp ? "TCP" : "UDP", c.local, c.local_port, branch,
+		 c.local, c.from_tag, strlen(c.user) > 64 ? "long" : c.user, c.local, c.call_id,
+		 c.cseq);
+	send_all(msg, strlen(msg));
+}
+
+/*
+ * kind: 0 none, 1 good, 2 replay, 3 forged nonce, 4 other realm, 5 other
+ * uri, 6 good and CANCELled at the first provisional answer
+ */
 static void request(const char *step, int kind)
 {
 	static char req[BUF_MAX];
+	bool cancelled = false;
 	char branch[48] = "z9hG4bK", cred_line[BUF_MAX / 2];
 	const char *hdr = !strcmp(c.method, "REGISTER") ? "Authorization" : "Proxy-Authorization";
 	unsigned int status;
@@ -360,6 +381,7 @@ static void request(const char *step, int kind)
 	send_all(req, len);
 	for (;;) {
 		size_t got = receive();
+		const char *cseq, *eol;
 
 		if (!got) {
 			printf("%s timeout\n", step);
@@ -371,6 +393,17 @@ static void request(const char *step, int kind)
 			die("not a SIP response");
 		}
 		status = (unsigned int)strtoul(c.in + 8, NULL, 10);
+		cseq = strcasestr(c.in, "\nCSeq:");
+		eol = cseq ? strstr(cseq, "\r\n") : NULL;
+		if (eol && eol - cseq > 7 && !strncmp(eol - 7, " CANCEL", 7)) {
+			printf("%s cancel=%u\n", step, status);	/* the CANCEL's own answer */
+			consume(got);
+			continue;
+		}
+		if (status < 200 && kind == 6 && !cancelled) {
+			cancel(branch);
+			cancelled = true;
+		}
 		if (status >= 200) {
 			print_answer(step, c.in, status);
 			if (!strcmp(c.method, "INVITE") && status >= 300)
@@ -455,6 +488,8 @@ int main(int argc, char **argv)
 			request(s, 4);
 		else if (!strcmp(s, "otheruri"))
 			request(s, 5);
+		else if (!strcmp(s, "cancelauth"))
+			request(s, 6);
 		else {
 			fprintf(stderr, "digestclient: unknown step %s\n", s);
 			return 2;
