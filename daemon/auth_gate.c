@@ -96,7 +96,9 @@ static void answer(struct sipwall_auth_realm *r, struct sipwall_txn *st, struct 
 {
 	char who[160], retry[32];
 
-	describe(client, user, who, sizeof(who));
+	/* the first request of every client gets a challenge: nothing to log */
+	if (result != SIPWALL_AUTH_NO_CREDENTIALS)
+		describe(client, user, who, sizeof(who));
 	switch (result) {
 	case SIPWALL_AUTH_OK:
 		sipwall_auth_counters.ok++;
@@ -249,6 +251,7 @@ void sipwall_auth_gate(struct sipwall_txn *st, struct sip_msg *req, sipwall_auth
 	const struct sipwall_peer *peer = sipwall_txn_peer(st);
 	const struct sipwall_realm_config *rc = peer->realm ? peer->realm->cfg : NULL;
 	bool verified;
+	char where[64];
 
 	if (!rc) {
 		/* the realm was removed by a reload: nothing to check against */
@@ -268,14 +271,10 @@ void sipwall_auth_gate(struct sipwall_txn *st, struct sip_msg *req, sipwall_auth
 			break;
 		}
 		sipwall_auth_counters.untrusted++;
-		{
-			char where[64];
-
-			sipwall_addr_format(&peer->addr, where, sizeof(where));
-			log_info("auth: realm %s: %s is not trusted%s, 403", rc->name, where,
-				 rc->auth.trusted_require_cert && !verified ?
-				 " (no verified client certificate)" : "");
-		}
+		sipwall_addr_format(&peer->addr, where, sizeof(where));
+		log_info("auth: realm %s: %s is not trusted%s, 403", rc->name, where,
+			 rc->auth.trusted_require_cert && !verified ?
+			 " (no verified client certificate)" : "");
 		sipwall_txn_respond(st, 403, "Forbidden", NULL, SIP_STR(""));
 		break;
 	case SIPWALL_REALM_AUTH_DIGEST:
