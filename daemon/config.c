@@ -329,6 +329,8 @@ static int handler(void *user, const char *section, const char *name, const char
 				 value);
 	} else if (!strcmp(section, "global") && !strcmp(name, "max_connections")) {
 		bad = parse_uint(value, 1, 1000000, &cfg->max_connections);
+	} else if (!strcmp(section, "global") && !strcmp(name, "max_registrations")) {
+		bad = parse_uint(value, 1, 10000000, &cfg->max_registrations);
 	} else if (!strcmp(section, "global") && !strcmp(name, "state_dir")) {
 		bad = value[0] != '/' || set_string(&cfg->state_dir, value);
 	} else if (!strcmp(section, "global") && !strcmp(name, "control_socket")) {
@@ -467,6 +469,7 @@ int sipwall_config_load(const char *path, struct sipwall_config *cfg, FILE *erro
 	cfg->t4_ms = 5000;
 	sipwall_ldap_config_defaults(&cfg->ldap);
 	sipwall_calls_config_defaults(&cfg->calls);
+	cfg->max_registrations = 100000;
 	cfg->state_dir = strdup(SIPWALL_STATE_DIR);
 	cfg->control_socket = strdup(SIPWALL_CONTROL_SOCKET);
 	if (!cfg->path || !cfg->state_dir || !cfg->control_socket)

@@ -73,6 +73,7 @@ struct sipwall_config {
 	unsigned int max_connections;	/* all realms together */
 	unsigned int t1_ms, t2_ms, t4_ms;	/* RFC 3261 timer base values */
 	char *state_dir;		/* the registrations file lives here */
+	unsigned int max_registrations;	/* bindings of all registrar realms together */
 	char *control_socket;		/* sipwallctl daemon talks to it */
 	struct sipwall_realm_config realms[SIPWALL_MAX_REALMS];
 	unsigned int realm_count;

@@ -82,6 +82,12 @@ void sipwall_location_foreach(void (*fn)(const struct sipwall_reg *reg, void *ct
 int64_t sipwall_registrar_expires(const struct sipwall_realm_registrar_config *cfg,
 				  int64_t contact_expires, int64_t header_expires);
 
+/*
+ * Bindings of all realms together: a REGISTER that would add more gets 503
+ * (memory is not for anyone who can send REGISTERs to take).
+ */
+void sipwall_registrar_set_limit(unsigned int max_registrations);
+
 /* The store changed: regstate.c writes the file soon. */
 void sipwall_regstate_changed(void);
 

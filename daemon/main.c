@@ -99,6 +99,7 @@ static void apply_settings(const struct sipwall_config *cfg)
 	sipwall_log_set_level(cfg->log_level);
 	sipwall_conn_set_limits(cfg->max_connections);
 	sipwall_txn_set_timers(cfg->t1_ms, cfg->t2_ms, cfg->t4_ms);
+	sipwall_registrar_set_limit(cfg->max_registrations);
 	sipwall_b2bua_configure(cfg);
 }
 

@@ -23,6 +23,7 @@ struct item {
 };
 
 static struct item items[SIP_MSG_MAX_HEADERS];
+static unsigned int max_registrations = 100000;
 /* The Contacts of one 200: room for dozens of long ones within a 64 KB message. */
 static char extra[48 * 1024];
 
@@ -179,11 +180,16 @@ static int read_contacts(struct sipwall_txn *st, struct sip_msg *req,
 	return 0;
 }
 
+void sipwall_registrar_set_limit(unsigned int max)
+{
+	max_registrations = max;
+}
+
 /* Step 7, checked for all Contacts before any is applied. */
 static int check_bindings(struct sipwall_txn *st, struct sip_msg *req, struct sipwall_aor *aor,
 			  const struct sipwall_realm_registrar_config *cfg, unsigned int n)
 {
-	unsigned int total = aor ? aor->count : 0;
+	unsigned int total = aor ? aor->count : 0, added = 0;
 
 	for (unsigned int i = 0; i < n; i++) {
 		struct item *it = &items[i];
@@ -197,7 +203,19 @@ static int check_bindings(struct sipwall_txn *st, struct sip_msg *req, struct si
 		if (it->reg && !it->expires)
 			total--;
 		else if (!it->reg && it->expires)
-			total++;
+			total++, added++;
+	}
+	/* a capacity limit, not a policy: another server may have room */
+	if (added && sipwall_registrar_stats.registrations_active + added > max_registrations) {
+		static uint64_t logged_ms;
+
+		/* a line a minute, not one per REGISTER */
+		if (!logged_ms || sipwall_now_ms() - logged_ms >= 60000) {
+			logged_ms = sipwall_now_ms() | 1;
+			log_warn("registrar full: max_registrations (%u) reached", max_registrations);
+		}
+		respond(st, 503, "Registrar Full", "Retry-After: 60\r\n");
+		return -1;
 	}
 	/*
 	 * 403, not 503: a policy limit that retrying does not lift, and a 503

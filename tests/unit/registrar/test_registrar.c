@@ -213,6 +213,16 @@ static void test_refusals(void **state)
 	assert_int_equal(reg("a", 5, "Contact: <sip:alice@192.0.2.4>, <sip:alice@192.0.2.1>;expires=0\r\n"), 200);
 	assert_int_equal(bindings(), 3);
 	assert_int_equal(reg("a", 6, "Contact: <sip:alice@192.0.2.5>, <sip:alice@192.0.2.5>\r\n"), 400);
+	/* all realms' bindings together: 503 beyond max_registrations */
+	sipwall_registrar_set_limit(4);
+	assert_int_equal(reg("a", 7, "Contact: <sip:alice@192.0.2.6>\r\n"), 403);
+	assert_int_equal(reg("a", 7, "Contact: <sip:alice@192.0.2.1>;expires=0\r\n"), 200);
+	sipwall_registrar_set_limit(2);
+	assert_int_equal(reg("a", 8, "Contact: <sip:alice@192.0.2.6>\r\n"), 503);
+	assert_string_equal(last_extra, "Retry-After: 60\r\n");
+	/* refreshes and removals go on */
+	assert_int_equal(reg("a", 8, "Contact: <sip:alice@192.0.2.4>\r\n"), 200);
+	sipwall_registrar_set_limit(100000);
 	/* the domain */
 	realm_cfg.registrar.domain = strdup("example.org");
 	assert_int_equal(reg("a", 7, ""), 404);
