@@ -97,8 +97,9 @@ static int parse_globs(struct sipwall_header_globs *g, const char *value)
 
 		if (parsed.count == SIPWALL_MAX_HEADER_GLOBS)
 			goto bad;
+		/* tokens; '*' only as the last character */
 		for (size_t i = 0; i < len; i++)
-			if (!(sip_is_token_char((unsigned char)name[i]) && name[i] != '*') && !(name[i] == '*' && i == len - 1))
+			if (name[i] == '*' ? i != len - 1 : !sip_is_token_char((unsigned char)name[i]))
 				goto bad;
 		parsed.names[parsed.count++] = name;
 	}

@@ -140,6 +140,21 @@ struct sipwall_call {
 
 /* Idempotent: the first request initializes the table. */
 int sipwall_calls_init(void);
+
+/* [calls] and [sip] settings the calls follow (set on start and reload). */
+struct sipwall_call_settings {
+	unsigned int max_calls, ring_timeout_s, idle_timeout_s;
+	unsigned int t1_ms, t2_ms;
+};
+extern struct sipwall_call_settings sipwall_call_settings;
+
+/* The B2BUA's counters (docs/b2bua.md). */
+struct sipwall_call_stats {
+	uint64_t attempted, answered, completed, failed, cancelled, rejected, ended_by_sbc;
+	uint64_t in_dialog, messages;
+};
+extern struct sipwall_call_stats sipwall_call_stats;
+
 void sipwall_calls_uninit(void);
 unsigned int sipwall_calls_active(void);
 
@@ -165,5 +180,34 @@ static inline struct sipwall_leg *sipwall_leg_other(struct sipwall_leg *leg)
 
 /* Signaling (or, later, media) activity: the idle timer starts over. */
 void sipwall_call_touch(struct sipwall_call *call);
+
+/* Records the call's end once: call record, counters, the media. */
+void sipwall_call_end(struct sipwall_call *call, const char *reason, const char *ended_by);
+/* Frees an ended call once no branch is waiting for its final answer. */
+void sipwall_call_release(struct sipwall_call *call);
+void sipwall_call_cancel_branches(struct sipwall_call *call);
+/*
+ * sipwalld ends the call (a timer, a failure, shutdown): BYE on both legs
+ * of an answered call; a final status to the caller and CANCEL to the
+ * branches of an unanswered one. Ends and releases the call.
+ */
+void sipwall_call_hangup(struct sipwall_call *call, const char *reason, unsigned int status,
+			 const char *text);
+/* RFC 4028: (re)arms the session timer from a 2xx's Session-Expires. */
+void sipwall_call_session_timer(struct sipwall_call *call, const struct sip_msg *resp);
+
+/* A BYE on leg that nobody waits for (extra: header lines or NULL). */
+void sipwall_leg_bye(struct sipwall_leg *leg, const char *extra);
+/*
+ * Answers st (an INVITE on leg) with a 2xx and waits for its ACK: over
+ * UDP our copy (head: sipwall_dialog_uas_head()) is retransmitted until
+ * then (RFC 6026 leaves it to the TU); no ACK in 64*T1 ends the call.
+ */
+void sipwall_leg_answer_2xx(struct sipwall_leg *leg, struct sipwall_txn *st, const char *head,
+			    uint32_t cseq, unsigned int status, const char *reason,
+			    const char *extra, struct sip_str body);
+/* The ACK for the 2xx on leg (src: whose end-to-end headers cross). */
+void sipwall_leg_ack(struct sipwall_leg *leg, uint32_t cseq, const struct sip_msg *src,
+		     struct sip_str body);
 
 #endif
