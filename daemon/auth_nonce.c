@@ -225,3 +225,10 @@ enum sipwall_nc_status sipwall_nc_update(struct sipwall_nc_table *t,
 	victim->nc = nc;
 	return SIPWALL_NC_OK;
 }
+
+void sipwall_nc_forget_until(struct sipwall_nc_table *t, uint64_t time_ms)
+{
+	for (size_t set = 0; set <= t->set_mask; set++)
+		if (t->watermarks_ms[set] < time_ms)
+			t->watermarks_ms[set] = time_ms;
+}

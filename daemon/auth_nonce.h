@@ -91,5 +91,10 @@ void sipwall_nc_uninit(struct sipwall_nc_table *t);
 enum sipwall_nc_status sipwall_nc_update(struct sipwall_nc_table *t,
 					 const struct sipwall_nonce_info *info, uint32_t nc,
 					 uint64_t now_ms, uint64_t lifetime_ms);
+/*
+ * Every nonce made up to time_ms counts as forgotten (UNKNOWN: stale): for
+ * a table that replaces another whose counts it does not have.
+ */
+void sipwall_nc_forget_until(struct sipwall_nc_table *t, uint64_t time_ms);
 
 #endif

@@ -90,7 +90,29 @@ static bool digest_settings_equal(const struct sipwall_realm_auth_config *a,
 	       a->lockout_slots == b->lockout_slots;
 }
 
-static struct sipwall_auth_realm *realm_create(const struct sipwall_realm_config *rc)
+/*
+ * A realm's digest state rebuilt (its settings changed) under the same
+ * digest realm: the nonces handed out stay ours, so that phones answering
+ * one get a silent new challenge (stale) instead of a forged-nonce failure
+ * each, which would lock out an address with many phones behind it. The
+ * keys come over; the counts do not, so the new table takes every nonce
+ * made until now as forgotten (stale), and none can be replayed.
+ */
+static void carry_nonces(struct sipwall_auth *to, const struct sipwall_auth *from,
+			 uint64_t now_ms)
+{
+	uint64_t lifetime_ms = to->keys.lifetime_ms;
+
+	if (to->realm_len != from->realm_len || memcmp(to->realm, from->realm, to->realm_len))
+		return;
+	to->keys = from->keys;
+	to->keys.lifetime_ms = lifetime_ms;
+	sipwall_nc_forget_until(&to->nc, now_ms);
+}
+
+/* old: the state this one replaces, if any. */
+static struct sipwall_auth_realm *realm_create(const struct sipwall_realm_config *rc,
+					       const struct sipwall_auth_realm *old)
 {
 	struct sipwall_auth_realm *r = calloc(1, sizeof(*r));
 	const struct sipwall_realm_auth_config *c = &rc->auth;
@@ -116,6 +138,8 @@ static struct sipwall_auth_realm *realm_create(const struct sipwall_realm_config
 	if (sipwall_auth_init(&r->authn.auth, c->digest_realm ? c->digest_realm : rc->name, offer,
 			      c->nonce_lifetime_s, c->nonce_slots, sipwall_now_ms()))
 		goto err_strings;
+	if (old)
+		carry_nonces(&r->authn.auth, &old->authn.auth, sipwall_now_ms());
 	if (sipwall_guard_init(&r->authn.guard, &g, on_auth_event, r))
 		goto err_auth;
 	r->authn.ldap = auth.ldap;
@@ -220,7 +244,7 @@ int sipwall_auth_realms_apply(const struct sipwall_config *cfg)
 		if (r && digest_settings_equal(&r->cfg, &rc_i->auth)) {
 			*link = r->next;	/* kept: its nonces stay valid */
 		} else {
-			r = realm_create(rc_i);
+			r = realm_create(rc_i, r);
 			if (!r) {
 				rc = -1;
 				continue;
