@@ -143,6 +143,7 @@ static int set_up_legs(struct sipwall_call *call, struct sipwall_txn *st, struct
 		a->remote_target = sipwall_str_dup(req->from.uri.raw);
 	a->route = sipwall_dialog_route_set(req, false);
 	a->remote_cseq = req->cseq.seq;
+	call->a_invite_cseq = req->cseq.seq;
 
 	b->realm = to;
 	b->peer = call->branches[0].peer;
@@ -414,7 +415,7 @@ static void answered(struct sipwall_call *call, struct sipwall_branch *br,
 					    sipwall_sdp_answer(call, &call->b, body);
 	if (call->st && sipwall_answer_headers(&extra, resp, &call->a, true)) {
 		sipwall_txn_set_user(call->st, NULL);
-		sipwall_leg_answer_2xx(&call->a, call->st, call->st_head, call->a.remote_cseq,
+		sipwall_leg_answer_2xx(&call->a, call->st, call->st_head, call->a_invite_cseq,
 				       resp->status, reason, extra.data, body);
 	}
 	call->st = NULL;

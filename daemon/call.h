@@ -89,6 +89,7 @@ struct sipwall_relay {
 	enum sip_method method;
 	uint32_t cseq;			/* of the request we sent */
 	bool offer;			/* carried an SDP offer */
+	uint32_t st_cseq;		/* of the request st answers: its ACK's CSeq */
 	char *head;			/* INVITE: st's response head, for our 2xx copies */
 };
 
@@ -112,6 +113,7 @@ struct sipwall_call {
 	struct sipwall_leg a, b;
 	struct sipwall_txn *st;		/* the caller's INVITE, until answered */
 	char *st_head;			/* its response head, for our 2xx copies */
+	uint32_t a_invite_cseq;		/* its CSeq: the caller's ACK has it (PRACKs come between) */
 	uint32_t b_invite_cseq;		/* CSeq of our INVITE on leg B */
 	bool to_bindings;		/* forked to registrations (not a next hop) */
 	struct sipwall_branch branches[SIPWALL_MAX_BRANCHES];

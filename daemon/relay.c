@@ -30,6 +30,7 @@ static struct sipwall_relay *relay_create(struct sipwall_call *call, struct sipw
 	r->st = st;
 	r->from = from;
 	r->method = req->method;
+	r->st_cseq = req->cseq.seq;
 	if (req->method == SIP_METHOD_INVITE)
 		r->head = sipwall_dialog_uas_head(req, from->local_tag);
 	r->next = call->relays;
@@ -144,12 +145,12 @@ static void on_relay_response(void *ctx, const struct sip_msg *resp, unsigned in
 	if (relay->st) {
 		sipwall_txn_set_user(relay->st, NULL);
 		if (relay->method == SIP_METHOD_INVITE && status < 300) {
-			/* the requester's ACK makes us ACK the 2xx on this leg: see sipwall_b2bua_ack */
+			/* the requester's ACK makes us ACK the 2xx on this leg: sipwall_relay_ack() */
 			to->ack_cseq = relay->cseq;
 			free(to->ack);
 			to->ack = NULL;
-			sipwall_leg_answer_2xx(from, relay->st, relay->head, from->remote_cseq, status, reason,
-				   extra.data, body);
+			sipwall_leg_answer_2xx(from, relay->st, relay->head, relay->st_cseq, status,
+					       reason, extra.data, body);
 		} else {
 			sipwall_txn_respond(relay->st, status, reason, extra.data, body);
 		}
