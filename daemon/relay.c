@@ -52,6 +52,32 @@ static void relay_unlink(struct sipwall_relay *r)
 	free(r);
 }
 
+/*
+ * What a relayed request's transaction calls back with: the call's id, the
+ * leg it went out on and its CSeq there, not a pointer. An INVITE's
+ * transaction lives on after a 2xx (RFC 6026) and reports its
+ * retransmissions, which get our ACK again, maybe after the relay is gone.
+ */
+static void *relay_ctx(const struct sipwall_leg *to, uint32_t cseq)
+{
+	return (void *)(uintptr_t)((to->call->id << 21) | (uint64_t)(to == &to->call->b) << 20 |
+				   (cseq & 0xfffff));
+}
+
+static struct sipwall_relay *relay_of(void *ctx, struct sipwall_leg **to, uint32_t *cseq)
+{
+	struct sipwall_call *call = sipwall_call_find((uintptr_t)ctx >> 21);
+
+	if (!call)
+		return NULL;
+	*to = (uintptr_t)ctx & (1u << 20) ? &call->b : &call->a;
+	*cseq = (uintptr_t)ctx & 0xfffff;
+	for (struct sipwall_relay *r = call->relays; r; r = r->next)
+		if (r->from != *to && (r->cseq & 0xfffff) == *cseq)
+			return r;
+	return NULL;
+}
+
 static bool offer_method(enum sip_method m)
 {
 	return m == SIP_METHOD_INVITE || m == SIP_METHOD_UPDATE;
@@ -90,7 +116,7 @@ static void relay_request(struct sipwall_txn *st, struct sip_msg *req, struct si
 	sip_buf_init(&out, SIP_MSG_MAX_SIZE);
 	if (!sipwall_topo_request(&out, to, &r))
 		relay->ct = sipwall_txn_send_request(&to->peer, out.data, out.len, on_relay_response,
-						     relay);
+						     relay_ctx(to, relay->cseq));
 	sip_buf_uninit(&out);
 	if (!relay->ct) {
 		relay->st = NULL;
@@ -106,14 +132,24 @@ static void relay_request(struct sipwall_txn *st, struct sip_msg *req, struct si
 
 static void on_relay_response(void *ctx, const struct sip_msg *resp, unsigned int status)
 {
-	struct sipwall_relay *relay = ctx;
-	struct sipwall_call *call = relay->call;
-	struct sipwall_leg *from = relay->from, *to = sipwall_leg_other(from);
-	bool target_refresh = offer_method(relay->method);
+	struct sipwall_leg *from, *to = NULL;
+	uint32_t cseq;
+	struct sipwall_relay *relay = relay_of(ctx, &to, &cseq);
 	struct sip_str body = resp ? resp->body : SIP_STR("");
+	struct sipwall_call *call;
+	bool target_refresh;
 	struct sip_buf extra;
 	char reason[128];
 
+	if (!relay) {
+		/* a 2xx again, after the relay was answered: our ACK again */
+		if (to && status >= 200 && status < 300 && to->ack && to->ack_cseq == resp->cseq.seq)
+			sipwall_send(&to->peer, to->ack, to->ack_len);
+		return;
+	}
+	call = relay->call;
+	from = relay->from;
+	target_refresh = offer_method(relay->method);
 	sipwall_call_touch(call);
 	if (status == 100 || (status < 200 && !relay->st))
 		return;
@@ -157,9 +193,7 @@ static void on_relay_response(void *ctx, const struct sip_msg *resp, unsigned in
 		relay->st = NULL;
 	}
 	sip_buf_uninit(&extra);
-	/* a 2xx to INVITE: the client transaction lives on; detached with the relay */
-	if (status >= 300 || relay->method != SIP_METHOD_INVITE)
-		relay->ct = NULL;
+	relay->ct = NULL;	/* final: it calls back no more, or with a 2xx for relay_of() */
 	relay_unlink(relay);
 	/* RFC 5057: no answer at all, 408 and 481 end the dialog, hence the call */
 	if (!resp || status == 408 || status == 481)
