@@ -80,11 +80,18 @@ static const struct srtp_suite suites[__SIPWALL_SRTP_SUITE_MAX] = {
 	[SIPWALL_SRTP_AEAD_AES_256_GCM] = { "AEAD_AES_256_GCM", 32, 12, 16, true },
 };
 
-/* The session keys of RTP or of RTCP. */
+/*
+ * The session keys of RTP or of RTCP. The requests and the hash state are
+ * allocated with the transforms and reused under the context's lock: a
+ * packet neither sets up nor wipes one on the stack. They hold no more
+ * than the transforms do, and go with kfree_sensitive().
+ */
 struct srtp_session {
 	struct crypto_sync_skcipher *ctr;	/* AES-CM suites */
 	struct crypto_sync_skcipher *ctr_simd;	/* or NULL: "__ctr(aes)" */
+	struct skcipher_request *ctr_req;	/* fits both */
 	struct crypto_shash *hmac;		/* AES-CM suites */
+	struct shash_desc *hmac_desc;
 	struct crypto_aead *gcm;		/* AEAD suites */
 	struct crypto_aead *gcm_simd;		/* or NULL: "__gcm(aes)" */
 	struct aead_request *gcm_req;		/* fits both */
@@ -120,6 +127,7 @@ struct sipwall_srtp {
 	spinlock_t lock;
 	u8 iv[AES_BLOCK];
 	u8 aad[8 + SRTCP_TRAILER_LEN];
+	struct scatterlist sg;		/* one entry, always terminated */
 	struct srtp_ssrc ssrc[SRTP_SSRCS];
 };
 
@@ -252,28 +260,20 @@ static int rtp_header_len(const u8 *pkt, unsigned int len)
 static int aes_cm_crypt(struct sipwall_srtp *s, struct srtp_session *ss,
 			u32 ssrc, u64 index, u8 *data, unsigned int len)
 {
-	SYNC_SKCIPHER_REQUEST_ON_STACK(req, ss->ctr);
-	struct scatterlist sg;
+	struct skcipher_request *req = ss->ctr_req;
 	u8 *iv = s->iv;
-	int i, err;
 
 	if (!len)
 		return 0;
+	/* Bytes 14 and 15, the block counter, start at 0. */
 	memcpy(iv, ss->salt, CM_SALT_LEN);
-	iv[14] = 0;
-	iv[15] = 0;
-	for (i = 0; i < 4; i++)
-		iv[4 + i] ^= ssrc >> (24 - 8 * i);
-	for (i = 0; i < 6; i++)
-		iv[8 + i] ^= index >> (40 - 8 * i);
-	sg_init_one(&sg, data, len);
+	put_unaligned_be32(get_unaligned_be32(iv + 4) ^ ssrc, iv + 4);
+	put_unaligned_be64((get_unaligned_be64(iv + 8) & ~0xffffULL) ^ index << 16, iv + 8);
+	sg_set_buf(&s->sg, data, len);
 	skcipher_request_set_sync_tfm(req, ss->ctr_simd && crypto_simd_usable() ?
 					   ss->ctr_simd : ss->ctr);
-	skcipher_request_set_callback(req, 0, NULL, NULL);
-	skcipher_request_set_crypt(req, &sg, &sg, len, iv);
-	err = crypto_skcipher_encrypt(req);
-	skcipher_request_zero(req);
-	return err;
+	skcipher_request_set_crypt(req, &s->sg, &s->sg, len, iv);
+	return crypto_skcipher_encrypt(req);
 }
 
 /*
@@ -285,24 +285,17 @@ static int aes_cm_crypt(struct sipwall_srtp *s, struct srtp_session *ss,
 static int hmac_sha1(struct srtp_session *ss, const u8 *data,
 		     unsigned int len, u8 out[HMAC_LEN])
 {
-	return crypto_shash_tfm_digest(ss->hmac, data, len, out);
+	return crypto_shash_digest(ss->hmac_desc, data, len, out);
 }
 
 /* RFC 7714 §8.1 and §9.1: the 96-bit IV, salt ^ (0 || SSRC || index). */
 static void gcm_iv(u8 *iv, const u8 *salt, u32 ssrc, u64 index, bool rtcp)
 {
-	int i;
-
 	memcpy(iv, salt, GCM_IV_LEN);
-	for (i = 0; i < 4; i++)
-		iv[2 + i] ^= ssrc >> (24 - 8 * i);
-	if (rtcp) {
-		for (i = 0; i < 4; i++)
-			iv[8 + i] ^= index >> (24 - 8 * i);
-	} else {
-		for (i = 0; i < 6; i++)
-			iv[6 + i] ^= index >> (40 - 8 * i);
-	}
+	put_unaligned_be32(get_unaligned_be32(iv + 2) ^ ssrc, iv + 2);
+	if (!rtcp)
+		put_unaligned_be16(get_unaligned_be16(iv + 6) ^ (u16)(index >> 32), iv + 6);
+	put_unaligned_be32(get_unaligned_be32(iv + 8) ^ (u32)index, iv + 8);
 }
 
 /* In place over @sg; the first @assoclen bytes are authenticated only.
@@ -339,11 +332,9 @@ static int unprotect_rtp(struct sipwall_srtp *s, u8 *pkt, unsigned int *len)
 		return -EALREADY;
 
 	if (s->suite->aead) {
-		struct scatterlist sg;
-
 		gcm_iv(s->iv, s->rtp.salt, ssrc, index, false);
-		sg_init_one(&sg, pkt, n);
-		err = gcm_crypt(s, &s->rtp, &sg, hl, n - hl, false);
+		sg_set_buf(&s->sg, pkt, n);
+		err = gcm_crypt(s, &s->rtp, &s->sg, hl, n - hl, false);
 	} else {
 		u8 mac[HMAC_LEN], got[HMAC_LEN];
 
@@ -385,11 +376,9 @@ static int protect_rtp(struct sipwall_srtp *s, u8 *pkt, unsigned int *len)
 		return -EALREADY;
 
 	if (s->suite->aead) {
-		struct scatterlist sg;
-
 		gcm_iv(s->iv, s->rtp.salt, ssrc, index, false);
-		sg_init_one(&sg, pkt, n + tag);
-		err = gcm_crypt(s, &s->rtp, &sg, hl, n - hl, true);
+		sg_set_buf(&s->sg, pkt, n + tag);
+		err = gcm_crypt(s, &s->rtp, &s->sg, hl, n - hl, true);
 	} else {
 		u8 mac[HMAC_LEN];
 
@@ -544,8 +533,10 @@ static void session_uninit(struct srtp_session *ss)
 		crypto_free_sync_skcipher(ss->ctr);
 	if (ss->ctr_simd)
 		crypto_free_sync_skcipher(ss->ctr_simd);
+	kfree_sensitive(ss->ctr_req);
 	if (!IS_ERR_OR_NULL(ss->hmac))
 		crypto_free_shash(ss->hmac);
+	kfree_sensitive(ss->hmac_desc);
 	if (!IS_ERR_OR_NULL(ss->gcm))
 		crypto_free_aead(ss->gcm);
 	if (ss->gcm_simd)
@@ -632,15 +623,27 @@ static int session_init(struct srtp_session *ss, const struct srtp_suite *suite,
 	ss->ctr = ctr_alloc("ctr(aes)", 0, enc_key, suite->key_len);
 	if (IS_ERR(ss->ctr))
 		return PTR_ERR(ss->ctr);
+	reqsize = crypto_skcipher_reqsize(&ss->ctr->base);
 	if (simd_internal(crypto_skcipher_driver_name(&ss->ctr->base))) {
 		ss->ctr_simd = ctr_alloc("__ctr(aes)", CRYPTO_ALG_INTERNAL,
 					 enc_key, suite->key_len);
 		if (IS_ERR(ss->ctr_simd))
 			ss->ctr_simd = NULL;
+		else
+			reqsize = max(reqsize, crypto_skcipher_reqsize(&ss->ctr_simd->base));
 	}
+	ss->ctr_req = kzalloc(sizeof(*ss->ctr_req) + reqsize, GFP_KERNEL);
+	if (!ss->ctr_req)
+		return -ENOMEM;
+	skcipher_request_set_callback(ss->ctr_req, 0, NULL, NULL);
 	ss->hmac = crypto_alloc_shash("hmac(sha1)", 0, 0);
 	if (IS_ERR(ss->hmac))
 		return PTR_ERR(ss->hmac);
+	ss->hmac_desc = kzalloc(sizeof(*ss->hmac_desc) + crypto_shash_descsize(ss->hmac),
+				GFP_KERNEL);
+	if (!ss->hmac_desc)
+		return -ENOMEM;
+	ss->hmac_desc->tfm = ss->hmac;
 	return crypto_shash_setkey(ss->hmac, auth_key, HMAC_KEY_LEN);
 }
 
@@ -710,6 +713,7 @@ static struct sipwall_srtp *srtp_alloc(u32 suite)
 	s->suite_id = suite;
 	s->suite = &suites[suite];
 	spin_lock_init(&s->lock);
+	sg_init_table(&s->sg, 1);
 	return s;
 }
 
