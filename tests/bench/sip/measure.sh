@@ -80,7 +80,7 @@ step() {
 	calls=$((rate * SECONDS_PER_STEP))
 	case $kind in
 	udp) target=127.0.0.1:$(sbc_port "$sbc" udp) scen=call.xml transport=u1 ;;
-	tls) target=127.0.0.1:$(sbc_port "$sbc" stunnel) scen=call.xml transport=t1 ;;
+	tls | tls-after-burst) target=127.0.0.1:$(sbc_port "$sbc" stunnel) scen=call.xml transport=t1 ;;
 	tls-new) target=127.0.0.1:$(sbc_port "$sbc" stunnel) scen=call.xml transport=tn ;;
 	reg-warm|reg-cold) target=127.0.0.1:$(sbc_port "$sbc" stunnel) scen=reg.xml transport=t1 ;;
 	esac
