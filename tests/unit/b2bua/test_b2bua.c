@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0
+#include <arpa/inet.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -224,6 +225,63 @@ static void test_request_from_leg(void **state)
 	sip_buf_uninit(&out);
 }
 
+static void endpoint(struct sipwall_endpoint *ep, enum sipwall_proto proto, const char *addr,
+		     uint16_t port)
+{
+	struct sockaddr_in *in = (struct sockaddr_in *)&ep->addr;
+	struct sockaddr_in6 *in6 = (struct sockaddr_in6 *)&ep->addr;
+
+	memset(ep, 0, sizeof(*ep));
+	ep->proto = proto;
+	if (strchr(addr, ':')) {
+		in6->sin6_family = AF_INET6;
+		in6->sin6_port = htons(port);
+		assert_int_equal(inet_pton(AF_INET6, addr, &in6->sin6_addr), 1);
+	} else {
+		in->sin_family = AF_INET;
+		in->sin_port = htons(port);
+		assert_int_equal(inet_pton(AF_INET, addr, &in->sin_addr), 1);
+	}
+}
+
+static void test_leg_addr(void **state)
+{
+	struct sipwall_realm_config rc = { .name = "pbx", .listen_count = 3 };
+	struct sipwall_realm realm = { .name = "pbx", .cfg = &rc };
+	struct sipwall_leg leg = { .realm = &realm, .peer = { .proto = SIPWALL_PROTO_TCP } };
+	const char *why;
+	char *host;
+
+	(void)state;
+	endpoint(&rc.listen[0], SIPWALL_PROTO_UDP, "10.0.0.1", 5080);
+	endpoint(&rc.listen[1], SIPWALL_PROTO_TCP, "2001:db8::1", 5081);
+	endpoint(&rc.listen[2], SIPWALL_PROTO_TCP, "10.0.0.1", 5082);
+	/* the listener of the transport, of the peer's family */
+	leg.peer.addr.ss_family = AF_INET;
+	sipwall_topo_leg_addr(&leg);
+	assert_string_equal(leg.via_addr, "10.0.0.1:5082");
+	leg.peer.addr.ss_family = AF_INET6;
+	sipwall_topo_leg_addr(&leg);
+	assert_string_equal(leg.via_addr, "[2001:db8::1]:5081");
+	host = sipwall_topo_identity_host(&leg);
+	assert_string_equal(host, "[2001:db8::1]");
+	free(host);
+	/* advertise replaces the host, and the port if it has one */
+	assert_int_equal(sipwall_realm_b2bua_set(&rc.b2bua, "advertise", "198.51.100.7", &why), 0);
+	leg.peer.proto = SIPWALL_PROTO_UDP;
+	leg.peer.addr.ss_family = AF_INET;
+	sipwall_topo_leg_addr(&leg);
+	assert_string_equal(leg.via_addr, "198.51.100.7:5080");
+	assert_int_equal(sipwall_realm_b2bua_set(&rc.b2bua, "advertise", "sbc.example.com:5099", &why), 0);
+	sipwall_topo_leg_addr(&leg);
+	assert_string_equal(leg.via_addr, "sbc.example.com:5099");
+	assert_int_equal(sipwall_realm_b2bua_set(&rc.b2bua, "identity_host", "example.com", &why), 0);
+	host = sipwall_topo_identity_host(&leg);
+	assert_string_equal(host, "example.com");
+	free(host);
+	sipwall_realm_b2bua_free(&rc.b2bua);
+}
+
 static void test_cdr_line(void **state)
 {
 	struct sipwall_cdr rec = {
@@ -261,6 +319,7 @@ int main(void)
 		cmocka_unit_test(test_calls_keys),
 		cmocka_unit_test(test_copy_policy),
 		cmocka_unit_test(test_request_from_leg),
+		cmocka_unit_test(test_leg_addr),
 		cmocka_unit_test(test_cdr_line),
 	};
 
