@@ -177,7 +177,7 @@ static void route_request(struct sipwall_txn *st, struct sip_msg *req, struct si
 {
 	switch (req->method) {
 	case SIP_METHOD_REGISTER:
-		sipwall_registrar_request(st, req);
+		sipwall_registrar_request(st, req, user);
 		break;
 	case SIP_METHOD_OPTIONS:
 		/* RFC 3261 11.2: capabilities, answered even at Max-Forwards 0 */

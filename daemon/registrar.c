@@ -270,7 +270,7 @@ static bool adds(unsigned int n)
 	return false;
 }
 
-void sipwall_registrar_request(struct sipwall_txn *st, struct sip_msg *req)
+void sipwall_registrar_request(struct sipwall_txn *st, struct sip_msg *req, struct sip_str user)
 {
 	const struct sipwall_peer *from = sipwall_txn_peer(st);
 	struct sipwall_realm *realm = from->realm;
@@ -293,6 +293,16 @@ void sipwall_registrar_request(struct sipwall_txn *st, struct sip_msg *req)
 	}
 	if (cfg->domain && !sip_str_eq_nocase(to->host, sip_str_from_cstr(cfg->domain))) {
 		respond(st, 404, "Not Found", NULL);
+		return;
+	}
+	/*
+	 * Step 4: an authenticated user changes only its own AOR (the user
+	 * part of To, compared as written: user parts are case-sensitive).
+	 */
+	if (user.len && !sip_str_eq(to->user, user)) {
+		log_info("realm %s: " SIP_STR_FMT " may not register " SIP_STR_FMT ": 403",
+			 realm->name, SIP_STR_ARG(user), SIP_STR_ARG(to->user));
+		respond(st, 403, "Forbidden", NULL);
 		return;
 	}
 	if (req->call_id.len > SIPWALL_CALL_ID_MAX) {

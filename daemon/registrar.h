@@ -25,8 +25,12 @@ struct sipwall_binding {
 	uint64_t expires_ms;		/* on the loop's monotonic clock */
 };
 
-/* A REGISTER that passed the auth gate, in a realm with registrar = yes. */
-void sipwall_registrar_request(struct sipwall_txn *st, struct sip_msg *req);
+/*
+ * A REGISTER that passed the auth gate. user: the authenticated user name
+ * (empty if the realm does not authenticate), who may change only the AOR
+ * with that user part (RFC 3261 10.3 step 4).
+ */
+void sipwall_registrar_request(struct sipwall_txn *st, struct sip_msg *req, struct sip_str user);
 
 /*
  * The live bindings of user in realm, at most max, into out; returns their

@@ -5,7 +5,7 @@
  * crafted answers (replayed nonce-count, forged nonce, stale nonce,
  * another realm, another uri).
  *
- *   digestclient [-t udp|tcp|tls] [-m METHOD] [-u USER] [-p PASSWORD]
+ *   digestclient [-t udp|tcp|tls] [-m METHOD] [-u USER] [-T TO-USER] [-p PASSWORD]
  *                [-a SHA-256|MD5] [-C CA] [-c CERT -k KEY] ADDR:PORT STEP...
  *
  * Every step sends one request (a new transaction, same Call-ID, CSeq + 1)
@@ -24,7 +24,8 @@
  *   sleep=MS    waits
  *
  * TLS verifies the server against CA (when given) and presents CERT/KEY
- * (when given). USER "@N" is N times 'x'. Non-2xx answers to INVITE are ACKed. A step
+ * (when given). USER "@N" is N times 'x'. TO-USER (default: USER) is the To
+ * URI's user: the AOR of a REGISTER. Non-2xx answers to INVITE are ACKed. A step
  * with no final answer within 3 s prints "timeout". Exits 1 on a transport
  * error.
  */
@@ -66,6 +67,7 @@ static struct {
 	unsigned int local_port;
 	const char *method;
 	char *user;
+	const char *to_user;	/* NULL: user */
 	const char *password;
 	const char *alg;
 	char ruri[128];
@@ -310,6 +312,14 @@ static void send_ack(const char *branch, const char *resp)
 	send_all(ack, strlen(ack));
 }
 
+/* The To URI's user ("long" for the oversized user names). */
+static const char *to_user(void)
+{
+	if (c.to_user)
+		return c.to_user;
+	return strlen(c.user) > 64 ? "long" : c.user;
+}
+
 /* CANCEL for the INVITE just sent (RFC 3261 9.1: its branch, Call-ID, CSeq number). */
 static void cancel(const char *branch)
 {
@@ -320,7 +330,7 @@ static void cancel(const char *branch)
 		 "From: <sip:caller@%s>;tag=%s\r\nTo: <sip:%s@%s>\r\nCall-ID: %s\r\n"
 		 "CSeq: %u CANCEL\r\nMax-Forwards: 70\r\nContent-Length: 0\r\n\r\n",
 		 c.ruri, c.ssl ? "TLS" : c.tcp ? "TCP" : "UDP", c.local, c.local_port, branch,
-		 c.local, c.from_tag, strlen(c.user) > 64 ? "long" : c.user, c.local, c.call_id,
+		 c.local, c.from_tag, to_user(), c.local, c.call_id,
 		 c.cseq);
 	send_all(msg, strlen(msg));
 }
@@ -374,7 +384,7 @@ static void request(const char *step, int kind)
 			       "CSeq: %u %s\r\nMax-Forwards: 70\r\nContact: <sip:caller@%s:%u>\r\n"
 			       "%sContent-Length: 0\r\n\r\n",
 			       c.method, c.ruri, c.ssl ? "TLS" : c.tcp ? "TCP" : "UDP", c.local, c.local_port, branch,
-			       c.local, c.from_tag, strlen(c.user) > 64 ? "long" : c.user, c.local,
+			       c.local, c.from_tag, to_user(), c.local,
 			       c.call_id, c.cseq, c.method, c.local, c.local_port, cred_line);
 	if (len >= sizeof(req))
 		die("request too long");
@@ -419,7 +429,7 @@ int main(int argc, char **argv)
 {
 	int opt;
 
-	while ((opt = getopt(argc, argv, "t:m:u:p:a:C:c:k:")) != -1) {
+	while ((opt = getopt(argc, argv, "t:m:u:T:p:a:C:c:k:")) != -1) {
 		switch (opt) {
 		case 't':
 			c.tcp = strcmp(optarg, "udp") != 0;
@@ -450,6 +460,9 @@ int main(int argc, char **argv)
 				c.user = optarg;
 			}
 			break;
+		case 'T':
+			c.to_user = optarg;
+			break;
 		case 'p':
 			c.password = optarg;
 			break;
@@ -457,7 +470,7 @@ int main(int argc, char **argv)
 			c.alg = optarg;
 			break;
 		default:
-			fprintf(stderr, "usage: digestclient [-t udp|tcp|tls] [-m METHOD] [-u USER] "
+			fprintf(stderr, "usage: digestclient [-t udp|tcp|tls] [-m METHOD] [-u USER] [-T TO-USER] "
 				"[-p PASSWORD] [-a SHA-256|MD5] [-C CA] [-c CERT -k KEY] "
 				"ADDR:PORT STEP...\n");
 			return 2;

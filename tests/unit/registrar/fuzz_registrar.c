@@ -74,7 +74,7 @@ static void registers(const uint8_t *data, size_t size)
 			memcpy(buf, p, len);
 			if (!sip_msg_parse(&msg, buf, len, SIP_FRAMING_DATAGRAM) && msg.is_request &&
 			    msg.method == SIP_METHOD_REGISTER)
-				sipwall_registrar_request(&txn, &msg);
+				sipwall_registrar_request(&txn, &msg, SIP_STR(""));
 		}
 		p = sep ? sep + 3 : end;
 	}

@@ -42,6 +42,9 @@ static void set_peer(enum sipwall_proto proto, const char *ip, uint16_t port)
 	}
 }
 
+/* The user the auth gate authenticated ("": the realm does not authenticate). */
+static const char *auth_user = "";
+
 /* Sends one REGISTER for alice; returns the status. */
 static unsigned int reg(const char *call_id, unsigned int cseq, const char *headers)
 {
@@ -59,7 +62,7 @@ static unsigned int reg(const char *call_id, unsigned int cseq, const char *head
 	assert_int_equal(sip_msg_parse(&msg, buf, (size_t)len, SIP_FRAMING_DATAGRAM), 0);
 	last_status = 0;
 	last_extra[0] = '\0';
-	sipwall_registrar_request(&txn, &msg);
+	sipwall_registrar_request(&txn, &msg, sip_str_from_cstr(auth_user));
 	return last_status;
 }
 
@@ -229,9 +232,15 @@ static void test_refusals(void **state)
 	free(realm_cfg.registrar.domain);
 	realm_cfg.registrar.domain = strdup("EXAMPLE.com");
 	assert_int_equal(reg("a", 8, ""), 200);
+	/* 10.3 step 4: an authenticated user registers only its own AOR */
+	auth_user = "bob";
+	assert_int_equal(reg("a", 9, ""), 403);
+	auth_user = "alice";
+	assert_int_equal(reg("a", 9, ""), 200);
+	auth_user = "";
 	/* a realm without registrar = yes */
 	realm_cfg.registrar.enabled = false;
-	assert_int_equal(reg("a", 9, "Contact: <sip:alice@192.0.2.1>\r\n"), 403);
+	assert_int_equal(reg("a", 10, "Contact: <sip:alice@192.0.2.1>\r\n"), 403);
 	assert_true(sipwall_registrar_stats.register_failed >= 8);
 }
 
