@@ -359,27 +359,20 @@ static void refuse_2xx(struct sipwall_call *call, struct sipwall_branch *br,
 	struct sipwall_leg tmp = call->b;
 	char *target = sipwall_dialog_target(resp);
 
+	/* that dialog, for the moment it takes to end it: sipwall_leg_bye() ACKs first */
 	tmp.remote_tag = sipwall_str_dup(resp->to.tag);
 	tmp.remote_target = target ? target : strdup(br->ruri);
 	tmp.route = sipwall_dialog_route_set(resp, true);
 	tmp.peer = br->ct ? *sipwall_txn_peer(br->ct) : br->peer;
 	tmp.ack = NULL;
-	tmp.ok = NULL;
-	if (tmp.remote_tag && tmp.remote_target) {
-		struct sipwall_topo_req r = { .method = "ACK", .cseq = resp->cseq.seq,
-					      .max_forwards = 70 };
-		struct sip_buf out;
-
-		sip_buf_init(&out, SIP_MSG_MAX_SIZE);
-		if (!sipwall_topo_request(&out, &tmp, &r))
-			sipwall_send(&tmp.peer, out.data, out.len);
-		sip_buf_uninit(&out);
-		tmp.local_cseq = resp->cseq.seq;
+	tmp.ack_cseq = resp->cseq.seq;
+	tmp.local_cseq = resp->cseq.seq;
+	if (tmp.remote_tag && tmp.remote_target)
 		sipwall_leg_bye(&tmp, NULL);
-	}
 	free(tmp.remote_tag);
 	free(tmp.remote_target);
 	free(tmp.route);
+	free(tmp.ack);
 }
 
 static void answered(struct sipwall_call *call, struct sipwall_branch *br,

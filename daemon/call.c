@@ -183,7 +183,7 @@ void sipwall_call_free(struct sipwall_call *call)
 	free(call->best_reason);
 	free(call->caller);
 	free(call->callee);
-	if (call->method == SIP_METHOD_INVITE)
+	if (call->method == SIP_METHOD_INVITE && call->state != CALL_ENDED)
 		calls.count--;
 	sipwall_loop_defer(&call->free_later, call_free_now);
 }
@@ -239,6 +239,8 @@ void sipwall_call_end(struct sipwall_call *call, const char *reason, const char 
 	if (call->state == CALL_ENDED)
 		return;
 	call->state = CALL_ENDED;
+	if (call->method == SIP_METHOD_INVITE)
+		calls.count--;	/* active no more, though branches may still finish */
 	sipwall_timer_stop(&call->ring_timer);
 	sipwall_timer_stop(&call->idle_timer);
 	sipwall_timer_stop(&call->session_timer);
@@ -264,6 +266,27 @@ void sipwall_call_end(struct sipwall_call *call, const char *reason, const char 
 }
 
 /* A BYE on leg that nobody waits for: the call is over either way. */
+/* The ACK for the 2xx on leg, kept for the 2xx's retransmissions. */
+static int send_ack(struct sipwall_leg *leg, uint32_t cseq, const struct sip_msg *src,
+		    struct sip_str body)
+{
+	struct sipwall_topo_req r = {
+		.method = "ACK", .cseq = cseq, .max_forwards = 70, .src = src, .body = body,
+	};
+	struct sip_buf out;
+
+	sip_buf_init(&out, SIP_MSG_MAX_SIZE);
+	if (sipwall_topo_request(&out, leg, &r) || sipwall_send(&leg->peer, out.data, out.len)) {
+		sip_buf_uninit(&out);
+		return -1;
+	}
+	free(leg->ack);
+	leg->ack = out.data;
+	leg->ack_len = out.len;
+	leg->ack_cseq = cseq;
+	return 0;
+}
+
 void sipwall_leg_bye(struct sipwall_leg *leg, const char *extra)
 {
 	struct sipwall_topo_req r = { .method = "BYE", .max_forwards = 70, .extra = extra };
@@ -271,6 +294,9 @@ void sipwall_leg_bye(struct sipwall_leg *leg, const char *extra)
 
 	if (!leg->remote_tag || !leg->remote_target)
 		return;
+	/* a 2xx on this leg still waits for our ACK (its caller hung up first): ACK, then BYE */
+	if (leg->ack_cseq && !leg->ack)
+		send_ack(leg, leg->ack_cseq, NULL, SIP_STR(""));
 	r.cseq = ++leg->local_cseq;
 	sip_buf_init(&out, SIP_MSG_MAX_SIZE);
 	if (!sipwall_topo_request(&out, leg, &r))
@@ -412,19 +438,6 @@ void sipwall_leg_answer_2xx(struct sipwall_leg *leg, struct sipwall_txn *st, con
 void sipwall_leg_ack(struct sipwall_leg *leg, uint32_t cseq, const struct sip_msg *src,
 		     struct sip_str body)
 {
-	struct sipwall_topo_req r = {
-		.method = "ACK", .cseq = cseq, .max_forwards = 70, .src = src, .body = body,
-	};
-	struct sip_buf out;
-
-	sip_buf_init(&out, SIP_MSG_MAX_SIZE);
-	if (sipwall_topo_request(&out, leg, &r) || sipwall_send(&leg->peer, out.data, out.len)) {
-		sip_buf_uninit(&out);
+	if (send_ack(leg, cseq, src, body))
 		sipwall_call_hangup(leg->call, "transport-error", 503, "ACK not sent");
-		return;
-	}
-	free(leg->ack);
-	leg->ack = out.data;
-	leg->ack_len = out.len;
-	leg->ack_cseq = cseq;
 }
