@@ -113,12 +113,15 @@ static unsigned int route(struct sipwall_call *call, struct sipwall_realm *to, s
 			.addr_len = rc->next_hop.addr_len, .udp_fd = -1,
 		};
 
-		add_branch(call, &peer, next_hop_uri(&rc->next_hop, user));
+		call->branches = calloc(1, sizeof(*call->branches));
+		if (call->branches)
+			add_branch(call, &peer, next_hop_uri(&rc->next_hop, user));
 		return call->branch_count;
 	}
 	call->to_bindings = true;
 	n = sipwall_location_lookup(to, user, bindings, SIPWALL_MAX_BRANCHES);
-	for (unsigned int i = 0; i < n; i++)
+	call->branches = n ? calloc(n, sizeof(*call->branches)) : NULL;
+	for (unsigned int i = 0; call->branches && i < n; i++)
 		add_branch(call, &bindings[i]->peer, strdup(bindings[i]->contact));
 	return call->branch_count;
 }

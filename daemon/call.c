@@ -174,6 +174,7 @@ void sipwall_call_free(struct sipwall_call *call)
 			sipwall_txn_detach(call->branches[i].ct);
 		free(call->branches[i].ruri);
 	}
+	free(call->branches);
 	leg_release(&call->a);
 	leg_release(&call->b);
 	sipwall_timer_stop(&call->ring_timer);

@@ -116,7 +116,7 @@ struct sipwall_call {
 	uint32_t a_invite_cseq;		/* its CSeq: the caller's ACK has it (PRACKs come between) */
 	uint32_t b_invite_cseq;		/* CSeq of our INVITE on leg B */
 	bool to_bindings;		/* forked to registrations (not a next hop) */
-	struct sipwall_branch branches[SIPWALL_MAX_BRANCHES];
+	struct sipwall_branch *branches;	/* as many as there are targets */
 	unsigned int branch_count, branches_open;
 	int winner;			/* branch that answered 2xx, -1 none */
 	unsigned int best_status;	/* best non-2xx final so far */
