@@ -42,11 +42,6 @@ static const char *end_reason(unsigned int status)
 	return "rejected";
 }
 
-static bool realm_has_registrar(const struct sipwall_realm_config *rc)
-{
-	return rc->registrar.enabled;
-}
-
 /* "sip:USER@NEXTHOP[;transport=...]" */
 static char *next_hop_uri(const struct sipwall_endpoint *ep, struct sip_str user)
 {
@@ -82,16 +77,16 @@ static void identity(struct sip_buf *out, const struct sip_msg *req, struct sip_
 			       host);
 }
 
-static int add_branch(struct sipwall_call *call, const struct sipwall_peer *peer, char *ruri)
+/* A branch to ruri over peer; none if ruri could not be made (out of memory). */
+static void add_branch(struct sipwall_call *call, const struct sipwall_peer *peer, char *ruri)
 {
 	struct sipwall_branch *br = &call->branches[call->branch_count];
 
 	if (!ruri)
-		return -1;
+		return;
 	br->peer = *peer;
 	br->ruri = ruri;
 	call->branch_count++;
-	return 0;
 }
 
 /* What a branch's transaction calls back with: see struct sipwall_branch. */
@@ -185,16 +180,53 @@ static void reject(struct sipwall_txn *st, enum sip_method method, unsigned int 
 	sipwall_txn_respond(st, status, reason, extra, SIP_STR(""));
 }
 
+/* The INVITE (or MESSAGE) to every branch; returns how many went out. */
+static unsigned int send_branches(struct sipwall_call *call, const struct sip_msg *req,
+				  const char *extra, struct sip_str body)
+{
+	unsigned int sent = 0;
+
+	for (unsigned int i = 0; i < call->branch_count; i++) {
+		struct sipwall_branch *br = &call->branches[i];
+		struct sipwall_topo_req r = {
+			.method = req->method == SIP_METHOD_INVITE ? "INVITE" : "MESSAGE",
+			.ruri = br->ruri, .cseq = call->b_invite_cseq,
+			.max_forwards = req->max_forwards > 0 ? req->max_forwards - 1 : 69,
+			.src = req, .extra = extra, .body = body,
+		};
+		struct sip_buf out;
+
+		/* our Via and Contact for this branch's transport */
+		call->b.peer = br->peer;
+		sipwall_topo_leg_addr(&call->b);
+		sip_buf_init(&out, SIP_MSG_MAX_SIZE);
+		if (!sipwall_topo_request(&out, &call->b, &r))
+			br->ct = sipwall_txn_send_request(&br->peer, out.data, out.len,
+							  on_branch_response, branch_ctx(call, i));
+		sip_buf_uninit(&out);
+		if (br->ct) {
+			sent++;
+			call->branches_open++;
+		} else {
+			br->status = 503;
+		}
+	}
+	call->b.peer = call->branches[0].peer;
+	sipwall_topo_leg_addr(&call->b);
+	return sent;
+}
+
 static void new_call(struct sipwall_txn *st, struct sip_msg *req, struct sip_str user)
 {
 	const struct sipwall_peer *from = sipwall_txn_peer(st);
 	const struct sipwall_realm_config *rc = from->realm->cfg;
-	struct sip_buf extra, out;
+	struct sip_str body = req->body;
 	struct sipwall_realm *to;
 	struct sipwall_call *call;
-	struct sip_str body = req->body;
 	bool registered = false;
+	struct sip_buf extra;
 	unsigned int sent = 0;
+	const char *lines;
 	char *host;
 
 	to = rc->b2bua.peer_realm ? sipwall_realm_find(rc->b2bua.peer_realm) : NULL;
@@ -203,7 +235,7 @@ static void new_call(struct sipwall_txn *st, struct sip_msg *req, struct sip_str
 		return;
 	}
 	/* a realm of phones without authentication: only registered phones call out */
-	if (!user.len && rc->auth.mode == SIPWALL_REALM_AUTH_NONE && realm_has_registrar(rc)) {
+	if (!user.len && rc->auth.mode == SIPWALL_REALM_AUTH_NONE && rc->registrar.enabled) {
 		registered = sipwall_location_registered_from(from->realm, req->from.uri.user, from);
 		if (!registered) {
 			reject(st, req->method, 403, "Forbidden", NULL);
@@ -248,32 +280,10 @@ static void new_call(struct sipwall_txn *st, struct sip_msg *req, struct sip_str
 		if (body.len)
 			body = sipwall_sdp_offer(call, &call->a, body);
 	}
-	for (unsigned int i = 0; i < call->branch_count; i++) {
-		struct sipwall_branch *br = &call->branches[i];
-		struct sipwall_topo_req r = {
-			.method = req->method == SIP_METHOD_INVITE ? "INVITE" : "MESSAGE",
-			.ruri = br->ruri, .cseq = call->b_invite_cseq,
-			.max_forwards = req->max_forwards > 0 ? req->max_forwards - 1 : 69,
-			.src = req, .extra = sipwall_buf_cstr(&extra), .body = body,
-		};
-
-		call->b.peer = br->peer;
-		sipwall_topo_leg_addr(&call->b);
-		sip_buf_init(&out, SIP_MSG_MAX_SIZE);
-		if (r.extra && !sipwall_topo_request(&out, &call->b, &r))
-			br->ct = sipwall_txn_send_request(&br->peer, out.data, out.len,
-							  on_branch_response, branch_ctx(call, i));
-		sip_buf_uninit(&out);
-		if (br->ct) {
-			sent++;
-			call->branches_open++;
-		} else {
-			br->status = 503;
-		}
-	}
+	lines = sipwall_buf_cstr(&extra);
+	if (lines)
+		sent = send_branches(call, req, lines, body);
 	sip_buf_uninit(&extra);
-	call->b.peer = call->branches[0].peer;
-	sipwall_topo_leg_addr(&call->b);
 	if (!sent) {
 		reject(st, req->method, 500, "Server Internal Error", NULL);
 		sipwall_call_free(call);

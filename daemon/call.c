@@ -175,6 +175,9 @@ void sipwall_call_free(struct sipwall_call *call)
 		free(call->branches[i].ruri);
 	}
 	free(call->branches);
+	/* a call freed before it began (no branch could be sent) had an offer too */
+	if (call->state != CALL_ENDED)
+		sipwall_sdp_end(call);
 	leg_release(&call->a);
 	leg_release(&call->b);
 	sipwall_timer_stop(&call->ring_timer);
