@@ -10,47 +10,11 @@
 #include <unistd.h>
 
 #include "auth_config.h"
+#include "config_value.h"
 #include "ldap_filter.h"
 
 #define H350_FILTER	"(&(objectClass=SIPIdentity)(SIPIdentityUserName=%u))"
 #define H350_ATTRIBUTE	"SIPIdentityPassword"
-
-static int set_string(char **field, const char *value)
-{
-	char *copy = strdup(value);
-
-	if (!copy)
-		return -1;
-	free(*field);
-	*field = copy;
-	return 0;
-}
-
-static int parse_uint(const char *value, unsigned long min, unsigned long max, unsigned int *out)
-{
-	unsigned long n;
-	char *end;
-
-	errno = 0;
-	if (*value < '0' || *value > '9')
-		return -1;
-	n = strtoul(value, &end, 10);
-	if (errno || *end || n < min || n > max)
-		return -1;
-	*out = (unsigned int)n;
-	return 0;
-}
-
-static int parse_bool(const char *value, bool *out)
-{
-	if (!strcmp(value, "yes") || !strcmp(value, "true") || !strcmp(value, "on"))
-		*out = true;
-	else if (!strcmp(value, "no") || !strcmp(value, "false") || !strcmp(value, "off"))
-		*out = false;
-	else
-		return -1;
-	return 0;
-}
 
 /* ldap[s]://host[:port][/]: what we connect to; no DN, no extensions */
 static bool uri_valid(const char *uri)
@@ -118,32 +82,32 @@ int sipwall_ldap_config_set(struct sipwall_ldap_config *c, const char *name, con
 			*why = "expected ldap://HOST[:PORT] or ldaps://HOST[:PORT]";
 			return -1;
 		}
-		bad = set_string(&c->uris[c->uri_count], value);
+		bad = sipwall_config_string(&c->uris[c->uri_count], value);
 		if (!bad)
 			c->uri_count++;
 	} else if (!strcmp(name, "base")) {
-		bad = set_string(&c->base, value);
+		bad = sipwall_config_string(&c->base, value);
 	} else if (!strcmp(name, "bind_dn")) {
-		bad = set_string(&c->bind_dn, value);
+		bad = sipwall_config_string(&c->bind_dn, value);
 	} else if (!strcmp(name, "bind_password")) {
 		/* the caller must not echo the value of this key */
-		bad = set_string(&c->bind_password, value);
+		bad = sipwall_config_string(&c->bind_password, value);
 	} else if (!strcmp(name, "bind_password_file")) {
-		bad = set_string(&c->bind_password_file, value);
+		bad = sipwall_config_string(&c->bind_password_file, value);
 	} else if (!strcmp(name, "filter")) {
 		if (!sipwall_ldap_filter_valid(value)) {
 			*why = "expected a parenthesized filter with %u (and optionally %r)";
 			return -1;
 		}
-		bad = set_string(&c->filter, value);
+		bad = sipwall_config_string(&c->filter, value);
 	} else if (!strcmp(name, "disabled_filter")) {
 		if (!balanced(value)) {
 			*why = "expected a parenthesized filter";
 			return -1;
 		}
-		bad = set_string(&c->disabled_filter, value);
+		bad = sipwall_config_string(&c->disabled_filter, value);
 	} else if (!strcmp(name, "attribute")) {
-		bad = set_string(&c->attribute, value);
+		bad = sipwall_config_string(&c->attribute, value);
 	} else if (!strcmp(name, "credential")) {
 		if (!strcmp(value, "cleartext")) {
 			c->form = SIPWALL_LDAP_CLEARTEXT;
@@ -156,29 +120,29 @@ int sipwall_ldap_config_set(struct sipwall_ldap_config *c, const char *name, con
 			return -1;
 		}
 	} else if (!strcmp(name, "starttls")) {
-		bad = parse_bool(value, &c->starttls);
+		bad = sipwall_config_bool(value, &c->starttls);
 	} else if (!strcmp(name, "ca_file")) {
-		bad = set_string(&c->ca_file, value);
+		bad = sipwall_config_string(&c->ca_file, value);
 	} else if (!strcmp(name, "network_timeout")) {
-		bad = parse_uint(value, 10, 60000, &c->network_timeout_ms);
+		bad = sipwall_config_uint(value, 10, 60000, &c->network_timeout_ms);
 	} else if (!strcmp(name, "request_timeout")) {
-		bad = parse_uint(value, 10, 60000, &c->request_timeout_ms);
+		bad = sipwall_config_uint(value, 10, 60000, &c->request_timeout_ms);
 	} else if (!strcmp(name, "reconnect_min")) {
-		bad = parse_uint(value, 10, 600000, &c->reconnect_min_ms);
+		bad = sipwall_config_uint(value, 10, 600000, &c->reconnect_min_ms);
 	} else if (!strcmp(name, "reconnect_max")) {
-		bad = parse_uint(value, 10, 3600000, &c->reconnect_max_ms);
+		bad = sipwall_config_uint(value, 10, 3600000, &c->reconnect_max_ms);
 	} else if (!strcmp(name, "cache_size")) {
-		bad = parse_uint(value, 0, 10000000, &c->cache_size);
+		bad = sipwall_config_uint(value, 0, 10000000, &c->cache_size);
 	} else if (!strcmp(name, "cache_ttl")) {
-		bad = parse_uint(value, 1, 86400, &c->cache_ttl_s);
+		bad = sipwall_config_uint(value, 1, 86400, &c->cache_ttl_s);
 	} else if (!strcmp(name, "negative_cache_size")) {
-		bad = parse_uint(value, 0, 10000000, &c->negative_cache_size);
+		bad = sipwall_config_uint(value, 0, 10000000, &c->negative_cache_size);
 	} else if (!strcmp(name, "negative_cache_ttl")) {
-		bad = parse_uint(value, 1, 86400, &c->negative_cache_ttl_s);
+		bad = sipwall_config_uint(value, 1, 86400, &c->negative_cache_ttl_s);
 	} else if (!strcmp(name, "max_pending")) {
-		bad = parse_uint(value, 1, 1000000, &c->max_pending);
+		bad = sipwall_config_uint(value, 1, 1000000, &c->max_pending);
 	} else if (!strcmp(name, "retry_after")) {
-		bad = parse_uint(value, 1, 3600, &c->retry_after_s);
+		bad = sipwall_config_uint(value, 1, 3600, &c->retry_after_s);
 	} else {
 		*why = "unknown key";
 		return -1;
@@ -234,7 +198,7 @@ static int read_password(struct sipwall_ldap_config *c, const char *path, FILE *
 				c->bind_password_file);
 		goto out;
 	}
-	if (set_string(&c->bind_password, buf))
+	if (sipwall_config_string(&c->bind_password, buf))
 		errs = error_at(errors, path, c->line, "[ldap] out of memory");
 out:
 	OPENSSL_cleanse(buf, sizeof(buf));
@@ -268,9 +232,9 @@ int sipwall_ldap_config_check(struct sipwall_ldap_config *c, const char *path, F
 				 c->ca_file);
 	if (c->reconnect_min_ms > c->reconnect_max_ms)
 		errs += error_at(errors, path, c->line, "[ldap] reconnect_min above reconnect_max");
-	if (!errs && !c->filter && set_string(&c->filter, H350_FILTER))
+	if (!errs && !c->filter && sipwall_config_string(&c->filter, H350_FILTER))
 		errs += error_at(errors, path, c->line, "[ldap] out of memory");
-	if (!errs && !c->attribute && set_string(&c->attribute, H350_ATTRIBUTE))
+	if (!errs && !c->attribute && sipwall_config_string(&c->attribute, H350_ATTRIBUTE))
 		errs += error_at(errors, path, c->line, "[ldap] out of memory");
 	return errs;
 }
@@ -333,7 +297,7 @@ static int parse_prefix(const char *value, struct sipwall_prefix *p)
 		return -1;
 	}
 	p->bits = max;
-	return slash ? parse_uint(slash + 1, 0, max, &p->bits) : 0;
+	return slash ? sipwall_config_uint(slash + 1, 0, max, &p->bits) : 0;
 }
 
 static int parse_algorithms(struct sipwall_realm_auth_config *c, const char *value)
@@ -382,16 +346,16 @@ int sipwall_realm_auth_set(struct sipwall_realm_auth_config *c, const char *name
 			*why = "expected a domain name without quotes or backslashes";
 			return -1;
 		}
-		bad = set_string(&c->digest_realm, value);
+		bad = sipwall_config_string(&c->digest_realm, value);
 	} else if (!strcmp(name, "algorithms")) {
 		if (parse_algorithms(c, value)) {
 			*why = "expected SHA-256 and/or MD5";
 			return -1;
 		}
 	} else if (!strcmp(name, "nonce_lifetime")) {
-		bad = parse_uint(value, 5, 86400, &c->nonce_lifetime_s);
+		bad = sipwall_config_uint(value, 5, 86400, &c->nonce_lifetime_s);
 	} else if (!strcmp(name, "nonce_slots")) {
-		bad = parse_uint(value, 8, 16777216, &c->nonce_slots);
+		bad = sipwall_config_uint(value, 8, 16777216, &c->nonce_slots);
 	} else if (!strcmp(name, "trusted")) {
 		if (c->trusted_count == SIPWALL_AUTH_MAX_TRUSTED) {
 			*why = "too many auth_trusted lines (at most 16)";
@@ -403,17 +367,17 @@ int sipwall_realm_auth_set(struct sipwall_realm_auth_config *c, const char *name
 		}
 		c->trusted_count++;
 	} else if (!strcmp(name, "trusted_require_cert")) {
-		bad = parse_bool(value, &c->trusted_require_cert);
+		bad = sipwall_config_bool(value, &c->trusted_require_cert);
 	} else if (!strcmp(name, "lockout_user_failures")) {
-		bad = parse_uint(value, 0, 1000000, &c->lockout_user_failures);
+		bad = sipwall_config_uint(value, 0, 1000000, &c->lockout_user_failures);
 	} else if (!strcmp(name, "lockout_addr_failures")) {
-		bad = parse_uint(value, 0, 1000000, &c->lockout_addr_failures);
+		bad = sipwall_config_uint(value, 0, 1000000, &c->lockout_addr_failures);
 	} else if (!strcmp(name, "lockout_window")) {
-		bad = parse_uint(value, 1, 86400, &c->lockout_window_s);
+		bad = sipwall_config_uint(value, 1, 86400, &c->lockout_window_s);
 	} else if (!strcmp(name, "lockout_time")) {
-		bad = parse_uint(value, 1, 604800, &c->lockout_time_s);
+		bad = sipwall_config_uint(value, 1, 604800, &c->lockout_time_s);
 	} else if (!strcmp(name, "lockout_slots")) {
-		bad = parse_uint(value, 1, 16777216, &c->lockout_slots);
+		bad = sipwall_config_uint(value, 1, 16777216, &c->lockout_slots);
 	} else {
 		*why = "unknown key";
 		return -1;

@@ -4,45 +4,9 @@
 #include <string.h>
 
 #include "b2bua_config.h"
+#include "config_value.h"
 #include "sip_lex.h"
 #include "sip_uri.h"
-
-static int set_string(char **field, const char *value)
-{
-	char *copy = strdup(value);
-
-	if (!copy)
-		return -1;
-	free(*field);
-	*field = copy;
-	return 0;
-}
-
-static int parse_uint(const char *value, unsigned long min, unsigned long max, unsigned int *out)
-{
-	unsigned long n;
-	char *end;
-
-	errno = 0;
-	if (*value < '0' || *value > '9')
-		return -1;
-	n = strtoul(value, &end, 10);
-	if (errno || *end || n < min || n > max)
-		return -1;
-	*out = (unsigned int)n;
-	return 0;
-}
-
-static int parse_bool(const char *value, bool *out)
-{
-	if (!strcmp(value, "yes") || !strcmp(value, "true") || !strcmp(value, "on"))
-		*out = true;
-	else if (!strcmp(value, "no") || !strcmp(value, "false") || !strcmp(value, "off"))
-		*out = false;
-	else
-		return -1;
-	return 0;
-}
 
 void sipwall_calls_config_defaults(struct sipwall_calls_config *c)
 {
@@ -61,15 +25,15 @@ int sipwall_calls_config_set(struct sipwall_calls_config *c, const char *name,
 			*why = "expected a file path";
 			return -1;
 		}
-		return set_string(&c->cdr_file, value);
+		return sipwall_config_string(&c->cdr_file, value);
 	}
 	if (!strcmp(name, "max_calls"))
-		return parse_uint(value, 1, 1000000, &c->max_calls);
+		return sipwall_config_uint(value, 1, 1000000, &c->max_calls);
 	if (!strcmp(name, "ring_timeout"))
-		return parse_uint(value, 1, 3600, &c->ring_timeout_s);
+		return sipwall_config_uint(value, 1, 3600, &c->ring_timeout_s);
 	if (!strcmp(name, "call_idle_timeout")) {
-		if (!parse_uint(value, 0, 0, &c->idle_timeout_s) ||
-		    !parse_uint(value, 10, 604800, &c->idle_timeout_s))
+		if (!sipwall_config_uint(value, 0, 0, &c->idle_timeout_s) ||
+		    !sipwall_config_uint(value, 10, 604800, &c->idle_timeout_s))
 			return 0;
 		*why = "expected 0 (never) or 10-604800 seconds";
 		return -1;
@@ -142,7 +106,7 @@ static int parse_advertise(struct sipwall_realm_b2bua_config *c, const char *val
 		colon = NULL;
 	if (colon) {
 		host_len = (size_t)(colon - value);
-		if (parse_uint(colon + 1, 1, 65535, &port))
+		if (sipwall_config_uint(colon + 1, 1, 65535, &port))
 			return -1;
 	}
 	if (!host_len || !sip_host_valid(sip_str_make(value, host_len)))
@@ -180,7 +144,7 @@ int sipwall_realm_b2bua_set(struct sipwall_realm_b2bua_config *c, const char *na
 				goto bad_realm;
 		if (!*value)
 			goto bad_realm;
-		return set_string(&c->peer_realm, value);
+		return sipwall_config_string(&c->peer_realm, value);
 	}
 	if (!strcmp(name, "advertise")) {
 		*why = "expected HOST or HOST:PORT (IPv6 in brackets)";
@@ -190,16 +154,16 @@ int sipwall_realm_b2bua_set(struct sipwall_realm_b2bua_config *c, const char *na
 		*why = "expected a host name or address (IPv6 in brackets)";
 		if (!sip_host_valid(sip_str_from_cstr(value)))
 			return -1;
-		return set_string(&c->identity_host, value);
+		return sipwall_config_string(&c->identity_host, value);
 	}
 	if (!strcmp(name, "pass_headers") || !strcmp(name, "strip_headers")) {
 		*why = "expected header names, a trailing * matching any rest (at most 32)";
 		return parse_globs(name[0] == 'p' ? &c->pass_headers : &c->strip_headers, value);
 	}
 	if (!strcmp(name, "trust_identity"))
-		return parse_bool(value, &c->trust_identity);
+		return sipwall_config_bool(value, &c->trust_identity);
 	if (!strcmp(name, "send_identity"))
-		return parse_bool(value, &c->send_identity);
+		return sipwall_config_bool(value, &c->send_identity);
 	*why = "unknown key";
 	return -1;
 bad_realm:

@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "config.h"
+#include "config_value.h"
 
 struct load_state {
 	struct sipwall_config *cfg;
@@ -119,46 +120,6 @@ int sipwall_endpoint_parse(const char *text, struct sipwall_endpoint *ep)
 	return 0;
 }
 
-static int parse_uint(const char *value, unsigned long min, unsigned long max,
-		      unsigned int *out)
-{
-	char *end;
-	unsigned long n;
-
-	errno = 0;
-	if (*value == '-')
-		return -1;
-	n = strtoul(value, &end, 10);
-	if (errno || *end || end == value || n < min || n > max)
-		return -1;
-	*out = (unsigned int)n;
-	return 0;
-}
-
-static int parse_bool(const char *value, bool *out)
-{
-	if (!strcmp(value, "yes") || !strcmp(value, "true") || !strcmp(value, "on")) {
-		*out = true;
-		return 0;
-	}
-	if (!strcmp(value, "no") || !strcmp(value, "false") || !strcmp(value, "off")) {
-		*out = false;
-		return 0;
-	}
-	return -1;
-}
-
-static int set_string(char **field, const char *value)
-{
-	char *copy = strdup(value);
-
-	if (!copy)
-		return -1;
-	free(*field);
-	*field = copy;
-	return 0;
-}
-
 static int parse_port_range(const char *value, uint16_t *low, uint16_t *high)
 {
 	unsigned int lo, hi;
@@ -169,7 +130,7 @@ static int parse_port_range(const char *value, uint16_t *low, uint16_t *high)
 		return -1;
 	memcpy(first, value, (size_t)(dash - value));
 	first[dash - value] = '\0';
-	if (parse_uint(first, 1024, 65535, &lo) || parse_uint(dash + 1, 1024, 65535, &hi) ||
+	if (sipwall_config_uint(first, 1024, 65535, &lo) || sipwall_config_uint(dash + 1, 1024, 65535, &hi) ||
 	    lo > hi)
 		return -1;
 	/* RTP takes the even port, RTCP the odd one above it */
@@ -209,28 +170,28 @@ static void realm_key(struct load_state *st, const char *name, const char *value
 			error_at(st, st->line,
 				 "media_ports: expected EVEN-HIGH within 1024-65535, got '%s'", value);
 	} else if (!strcmp(name, "max_connections")) {
-		bad = parse_uint(value, 1, 1000000, &r->max_connections);
+		bad = sipwall_config_uint(value, 1, 1000000, &r->max_connections);
 	} else if (!strcmp(name, "max_connections_per_source")) {
-		bad = parse_uint(value, 1, 1000000, &r->max_connections_per_source);
+		bad = sipwall_config_uint(value, 1, 1000000, &r->max_connections_per_source);
 	} else if (!strcmp(name, "idle_timeout")) {
-		bad = parse_uint(value, 1, 86400, &r->idle_timeout);
+		bad = sipwall_config_uint(value, 1, 86400, &r->idle_timeout);
 	} else if (!strcmp(name, "tls_certificate")) {
 		tls->line = st->line;
-		bad = set_string(&tls->certificate, value);
+		bad = sipwall_config_string(&tls->certificate, value);
 	} else if (!strcmp(name, "tls_key")) {
-		bad = set_string(&tls->key, value);
+		bad = sipwall_config_string(&tls->key, value);
 	} else if (!strcmp(name, "tls_ca")) {
-		bad = set_string(&tls->ca, value);
+		bad = sipwall_config_string(&tls->ca, value);
 	} else if (!strcmp(name, "tls_ciphers")) {
-		bad = set_string(&tls->ciphers, value);
+		bad = sipwall_config_string(&tls->ciphers, value);
 	} else if (!strcmp(name, "tls_ciphersuites")) {
-		bad = set_string(&tls->ciphersuites, value);
+		bad = sipwall_config_string(&tls->ciphersuites, value);
 	} else if (!strcmp(name, "tls_server_name")) {
-		bad = set_string(&tls->server_name, value);
+		bad = sipwall_config_string(&tls->server_name, value);
 	} else if (!strcmp(name, "tls_verify_server")) {
-		bad = parse_bool(value, &tls->verify_server);
+		bad = sipwall_config_bool(value, &tls->verify_server);
 	} else if (!strcmp(name, "tls_session_timeout")) {
-		bad = parse_uint(value, 0, 86400, &tls->session_timeout);
+		bad = sipwall_config_uint(value, 0, 86400, &tls->session_timeout);
 	} else if (!strcmp(name, "tls_verify_client")) {
 		static const char *const modes[] = { "none", "optional", "require" };
 
@@ -328,20 +289,20 @@ static int handler(void *user, const char *section, const char *name, const char
 			error_at(st, st->line, "level: expected error, warn, info or debug, got '%s'",
 				 value);
 	} else if (!strcmp(section, "global") && !strcmp(name, "max_connections")) {
-		bad = parse_uint(value, 1, 1000000, &cfg->max_connections);
+		bad = sipwall_config_uint(value, 1, 1000000, &cfg->max_connections);
 	} else if (!strcmp(section, "global") && !strcmp(name, "max_registrations")) {
-		bad = parse_uint(value, 1, 10000000, &cfg->max_registrations);
+		bad = sipwall_config_uint(value, 1, 10000000, &cfg->max_registrations);
 	} else if (!strcmp(section, "global") && !strcmp(name, "state_dir")) {
-		bad = value[0] != '/' || set_string(&cfg->state_dir, value);
+		bad = value[0] != '/' || sipwall_config_string(&cfg->state_dir, value);
 	} else if (!strcmp(section, "global") && !strcmp(name, "control_socket")) {
 		/* sun_path holds 108 bytes with the NUL */
-		bad = value[0] != '/' || strlen(value) > 107 || set_string(&cfg->control_socket, value);
+		bad = value[0] != '/' || strlen(value) > 107 || sipwall_config_string(&cfg->control_socket, value);
 	} else if (!strcmp(section, "sip") && !strcmp(name, "t1")) {
-		bad = parse_uint(value, 10, 60000, &cfg->t1_ms);
+		bad = sipwall_config_uint(value, 10, 60000, &cfg->t1_ms);
 	} else if (!strcmp(section, "sip") && !strcmp(name, "t2")) {
-		bad = parse_uint(value, 10, 600000, &cfg->t2_ms);
+		bad = sipwall_config_uint(value, 10, 600000, &cfg->t2_ms);
 	} else if (!strcmp(section, "sip") && !strcmp(name, "t4")) {
-		bad = parse_uint(value, 10, 600000, &cfg->t4_ms);
+		bad = sipwall_config_uint(value, 10, 600000, &cfg->t4_ms);
 	} else if (!strcmp(section, "calls")) {
 		const char *why;
 

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "config_value.h"
 #include "registrar_config.h"
 #include "sip_uri.h"
 
@@ -17,22 +18,6 @@ void sipwall_realm_registrar_defaults(struct sipwall_realm_registrar_config *c)
 	c->max_contacts = 10;
 	c->domain = NULL;
 	c->line = 0;
-}
-
-static int parse_uint(const char *value, unsigned long min, unsigned long max,
-		      unsigned int *out)
-{
-	unsigned long n;
-	char *end;
-
-	errno = 0;
-	if (*value < '0' || *value > '9')
-		return -1;
-	n = strtoul(value, &end, 10);
-	if (errno || *end || n < min || n > max)
-		return -1;
-	*out = (unsigned int)n;
-	return 0;
 }
 
 static int set_domain(struct sipwall_realm_registrar_config *c, const char *value)
@@ -58,14 +43,14 @@ int sipwall_realm_registrar_set(struct sipwall_realm_registrar_config *c, const 
 		rc = strcmp(value, "yes") && strcmp(value, "no") ? -1 : 0;
 		c->enabled = !strcmp(value, "yes");
 	} else if (!strcmp(name, "min_expires")) {
-		rc = parse_uint(value, 1, 86400, &c->min_expires);
+		rc = sipwall_config_uint(value, 1, 86400, &c->min_expires);
 	} else if (!strcmp(name, "max_expires")) {
-		rc = parse_uint(value, 1, 86400, &c->max_expires);
+		rc = sipwall_config_uint(value, 1, 86400, &c->max_expires);
 	} else if (!strcmp(name, "default_expires")) {
-		rc = parse_uint(value, 1, 86400, &c->default_expires);
+		rc = sipwall_config_uint(value, 1, 86400, &c->default_expires);
 	} else if (!strcmp(name, "max_contacts")) {
 		*why = "expected a number within 1-128";
-		rc = parse_uint(value, 1, 128, &c->max_contacts);
+		rc = sipwall_config_uint(value, 1, 128, &c->max_contacts);
 	} else if (!strcmp(name, "domain")) {
 		*why = "expected a host name or address";
 		rc = set_domain(c, value);

@@ -68,7 +68,7 @@ slapd=$(command -v slapd || echo /usr/sbin/slapd)
 mkdir -p "$out"
 if [[ -z ${LDAP_TEST_NO_LDAPTEST:-} ]]; then
 	srcs=()
-	for f in ldap_client.c ldap_tls.c auth_config.c auth_session.c auth_lru.c auth_guard.c auth.c \
+	for f in ldap_client.c ldap_tls.c auth_config.c config_value.c auth_session.c auth_lru.c auth_guard.c auth.c \
 		auth_nonce.c auth_param.c digest.c ldap_filter.c hashtab.c loop.c timer.c log.c \
 		sip_uri.c sip_lex.c; do
 		srcs+=("$top/daemon/$f")
