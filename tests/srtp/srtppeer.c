@@ -43,6 +43,8 @@
 #include <openssl/rand.h>
 #include <srtp2/srtp.h>
 
+#include "util.h"
+
 #define DEFAULT_SSRC	0x5e5e0a11u
 #define RTP_HDR		12
 #define RTCP_SR_LEN	28
@@ -209,81 +211,6 @@ static int cmd_keyinfo(int argc, char **argv)
 
 /* ------------------------------------------------------ addresses, clocks */
 
-struct endpoint {
-	struct sockaddr_storage ss;
-	socklen_t len;
-};
-
-/* "1.2.3.4:5" or "[fd00::1]:5" */
-static int endpoint_parse(struct endpoint *ep, const char *s)
-{
-	char host[64];
-	const char *colon, *h = s;
-	size_t hl;
-	char *end;
-	unsigned long port;
-
-	memset(ep, 0, sizeof(*ep));
-	if (*s == '[') {
-		const char *rb = strchr(s, ']');
-
-		if (!rb || rb[1] != ':')
-			return -1;
-		h = s + 1;
-		hl = (size_t)(rb - h);
-		colon = rb + 1;
-	} else {
-		colon = strrchr(s, ':');
-		if (!colon)
-			return -1;
-		hl = (size_t)(colon - s);
-	}
-	if (hl >= sizeof(host))
-		return -1;
-	memcpy(host, h, hl);
-	host[hl] = '\0';
-	errno = 0;
-	port = strtoul(colon + 1, &end, 10);
-	if (errno || *end || !colon[1] || port > 65535)
-		return -1;
-	if (*s == '[') {
-		struct sockaddr_in6 *a = (struct sockaddr_in6 *)&ep->ss;
-
-		a->sin6_family = AF_INET6;
-		a->sin6_port = htons((uint16_t)port);
-		if (inet_pton(AF_INET6, host, &a->sin6_addr) != 1)
-			return -1;
-		ep->len = sizeof(*a);
-	} else {
-		struct sockaddr_in *a = (struct sockaddr_in *)&ep->ss;
-
-		a->sin_family = AF_INET;
-		a->sin_port = htons((uint16_t)port);
-		if (inet_pton(AF_INET, host, &a->sin_addr) != 1)
-			return -1;
-		ep->len = sizeof(*a);
-	}
-	return 0;
-}
-
-static const char *endpoint_str(const struct sockaddr_storage *ss, char *buf, size_t size)
-{
-	char a[INET6_ADDRSTRLEN];
-
-	if (ss->ss_family == AF_INET6) {
-		const struct sockaddr_in6 *s6 = (const struct sockaddr_in6 *)ss;
-
-		inet_ntop(AF_INET6, &s6->sin6_addr, a, sizeof(a));
-		snprintf(buf, size, "[%s]:%u", a, ntohs(s6->sin6_port));
-	} else {
-		const struct sockaddr_in *s4 = (const struct sockaddr_in *)ss;
-
-		inet_ntop(AF_INET, &s4->sin_addr, a, sizeof(a));
-		snprintf(buf, size, "%s:%u", a, ntohs(s4->sin_port));
-	}
-	return buf;
-}
-
 static int same_endpoint(const struct sockaddr_storage *a, const struct sockaddr_storage *b)
 {
 	if (a->ss_family != b->ss_family)
@@ -299,29 +226,6 @@ static int same_endpoint(const struct sockaddr_storage *a, const struct sockaddr
 	       ((const struct sockaddr_in *)b)->sin_port;
 }
 
-static uint64_t now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
-}
-
-static unsigned long long num(const char *what, const char *s,
-			      unsigned long long min, unsigned long long max)
-{
-	unsigned long long v;
-	char *end;
-
-	errno = 0;
-	v = strtoull(s, &end, 0);
-	if (errno || *end || !*s || v < min || v > max) {
-		fprintf(stderr, "srtppeer: bad %s '%s' (%llu..%llu)\n", what, s, min, max);
-		die(2);
-	}
-	return v;
-}
-
 /* "3,17,40" -> sorted-or-not list of packet numbers. */
 static size_t list_parse(const char *what, const char *s, unsigned long long *list)
 {
@@ -334,7 +238,7 @@ static size_t list_parse(const char *what, const char *s, unsigned long long *li
 			fprintf(stderr, "srtppeer: at most %d %s\n", MAX_LIST, what);
 			die(2);
 		}
-		list[n++] = num(what, tok, 0, 100000000);
+		list[n++] = parse_num(what, tok, 0, 100000000);
 	}
 	return n;
 }
@@ -649,19 +553,19 @@ static void sender_init(struct sender *s, int argc, char **argv)
 			else if (strcmp(optarg, "rtp"))
 				send_usage();
 			break;
-		case 'n': s->count = num("count", optarg, 0, 1000000); break;
-		case 'r': s->rate = num("rate", optarg, 0, 10000000); break;
-		case 't': s->seconds = num("seconds", optarg, 1, 3600); break;
-		case 'l': s->size = (size_t)num("size", optarg, 8, MAX_PKT); break;
-		case 'S': s->ssrc = (uint32_t)num("ssrc", optarg, 0, 0xffffffffu); break;
-		case 'f': s->first = num("first", optarg, 0, 0xffffffffu); break;
+		case 'n': s->count = parse_num("count", optarg, 0, 1000000); break;
+		case 'r': s->rate = parse_num("rate", optarg, 0, 10000000); break;
+		case 't': s->seconds = parse_num("seconds", optarg, 1, 3600); break;
+		case 'l': s->size = (size_t)parse_num("size", optarg, 8, MAX_PKT); break;
+		case 'S': s->ssrc = (uint32_t)parse_num("ssrc", optarg, 0, 0xffffffffu); break;
+		case 'f': s->first = parse_num("first", optarg, 0, 0xffffffffu); break;
 		case 's': suite = suite_find(optarg); break;
 		case 'K': keystr = optarg; break;
 		case 'D': s->n_dup = list_parse("replays", optarg, s->dup_list); break;
-		case 'd': s->dup_every = num("every", optarg, 1, 1000000); break;
+		case 'd': s->dup_every = parse_num("every", optarg, 1, 1000000); break;
 		case 'a': s->again = 1; break;
 		case 'X': s->n_tam = list_parse("tampered", optarg, s->tam_list); break;
-		case 'x': s->tam_every = num("every", optarg, 1, 1000000); break;
+		case 'x': s->tam_every = parse_num("every", optarg, 1, 1000000); break;
 		case 'w':
 			if (!strcmp(optarg, "payload"))
 				s->what = T_PAYLOAD;
@@ -677,16 +581,16 @@ static void sender_init(struct sender *s, int argc, char **argv)
 		case 'o': s->intact_too = 1; break;
 		case 'e': s->rtcp_clear = 1; break;
 		case 'H': s->n_hold = list_parse("held", optarg, s->hold_list); break;
-		case 'h': s->hold_delay = num("delay", optarg, 1, 100000); break;
-		case 'C': s->cc = (int)num("CSRC count", optarg, 0, 15); break;
-		case 'E': s->ext = (int)num("extension words", optarg, 0, 256); break;
-		case 'V': s->vary = num("SSRCs", optarg, 1, 1000); break;
+		case 'h': s->hold_delay = parse_num("delay", optarg, 1, 100000); break;
+		case 'C': s->cc = (int)parse_num("CSRC count", optarg, 0, 15); break;
+		case 'E': s->ext = (int)parse_num("extension words", optarg, 0, 256); break;
+		case 'V': s->vary = parse_num("SSRCs", optarg, 1, 1000); break;
 		default: send_usage();
 		}
 	}
 	if (argc - optind != 2 || !suite != !keystr)
 		send_usage();
-	if (endpoint_parse(&s->src, argv[optind]) || endpoint_parse(&s->dst, argv[optind + 1]) ||
+	if (endpoint_parse(&s->src, argv[optind], 1) || endpoint_parse(&s->dst, argv[optind + 1], 1) ||
 	    s->src.ss.ss_family != s->dst.ss.ss_family) {
 		fprintf(stderr, "srtppeer: bad addresses (ADDR:PORT or [ADDR6]:PORT, one family)\n");
 		die(2);
@@ -983,16 +887,16 @@ static void receiver_init(struct receiver *r, int argc, char **argv)
 	while ((opt = getopt(argc, argv, "+N:n:t:q:l:S:f:s:K:R:")) != -1) {
 		switch (opt) {
 		case 'N': netns = optarg; break;
-		case 'n': r->count = num("count", optarg, 1, 100000000); break;
+		case 'n': r->count = parse_num("count", optarg, 1, 100000000); break;
 		case 't':
 			r->seconds = strtod(optarg, &e);
 			if (*e || r->seconds <= 0 || r->seconds > 3600)
 				recv_usage();
 			break;
-		case 'q': r->quiet_ns = num("quiet ms", optarg, 1, 3600000) * 1000000ull; break;
-		case 'l': r->size = (size_t)num("size", optarg, RTP_HDR, MAX_PKT); break;
-		case 'S': r->ssrc = (uint32_t)num("ssrc", optarg, 0, 0xffffffffu); break;
-		case 'f': r->first = num("first", optarg, 0, 0xffffffffu); break;
+		case 'q': r->quiet_ns = parse_num("quiet ms", optarg, 1, 3600000) * 1000000ull; break;
+		case 'l': r->size = (size_t)parse_num("size", optarg, RTP_HDR, MAX_PKT); break;
+		case 'S': r->ssrc = (uint32_t)parse_num("ssrc", optarg, 0, 0xffffffffu); break;
+		case 'f': r->first = parse_num("first", optarg, 0, 0xffffffffu); break;
 		case 's': suite = suite_find(optarg); break;
 		case 'K': keystr = optarg; break;
 		case 'R': r->ready = optarg; break;
@@ -1001,7 +905,7 @@ static void receiver_init(struct receiver *r, int argc, char **argv)
 	}
 	if (argc - optind != 1 || !suite != !keystr)
 		recv_usage();
-	if (endpoint_parse(&r->ep, argv[optind])) {
+	if (endpoint_parse(&r->ep, argv[optind], 1)) {
 		fprintf(stderr, "srtppeer: bad address %s\n", argv[optind]);
 		die(2);
 	}
