@@ -488,4 +488,11 @@ check_eq "callee: no UDP checksum errors (Udp, Udp6 InCsumErrors)" \
 comment "stats: $(tr '\n' ' ' <"/proc/$SWP/net/sipwall/stats")"
 check "flow flush" swctl flow flush
 check_eq "no flows left" "$(pstat "$SWP" flows)" 0
+
+# The load-time known-answer tests once more, now with AES-NI loaded: every
+# transform test with the internal transforms, then without them
+# (kmod/selftest/srtp.c); a wrong answer fails the load.
+out=$(rmmod sipwall 2>&1 && insmod "$SIPWALL_KO" 2>&1)
+check_eq "rmmod, insmod with the AES-NI drivers loaded: the SRTP self-tests pass with and without the internal transforms" \
+	"$?" 0 "$out"
 tap_end
