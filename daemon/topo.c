@@ -227,7 +227,8 @@ int sipwall_topo_request(struct sip_buf *out, const struct sipwall_leg *leg,
 		sip_buf_cstr(out, leg->route);
 	sip_buf_printf(out, "From: %s;tag=%s\r\nTo: %s", leg->local_uri, leg->local_tag,
 		       leg->remote_uri);
-	if (leg->remote_tag)
+	/* a peer's answer without a To tag (RFC 3261 violation) leaves it empty */
+	if (leg->remote_tag && *leg->remote_tag)
 		sip_buf_printf(out, ";tag=%s", leg->remote_tag);
 	sip_buf_printf(out, "\r\nCall-ID: %s\r\nCSeq: %u %s\r\n", leg->call_id, r->cseq, r->method);
 	if (contact)
