@@ -123,34 +123,61 @@ step() {
 	sleep 1
 }
 
-# search SBC KIND: the highest rate with zero failures: double from
-# $START_RATE (4 times that for REGISTERs, 4 messages instead of 9) until a
-# step fails (or $MAX_RATE), then halve the gap, at most $MAX_STEPS steps.
-# Prints "RATE CPU" of the best passing step ("0 0" if none).
+# search KIND SBC...: for each SBC the highest rate with zero failures:
+# double from $START_RATE (4 times that for REGISTERs, 4 messages instead
+# of 9) until a step fails (or $MAX_RATE), then halve the gap until it is
+# under 10%, at most $MAX_STEPS rates. The SBCs' searches go in lockstep,
+# one step each in turn, so that both meet the same load from the rest of
+# the machine; a failed step is repeated once (a passing repeat counts),
+# as a moment of that load can fail one. Sets result[SBC-KIND-rate] and
+# result[SBC-KIND-cpu] from the best passing step (0 if none).
 search() {
-	local sbc=$1 kind=$2 good=0 bad=0 rate=$START_RATE steps=0 best_rate=0 best_cpu=0
-	[[ $kind != reg-* ]] || rate=$((START_RATE * 4))
-	step_fault=0
-	while ((steps < MAX_STEPS && step_fault == 0)); do
-		step "$sbc" "$kind" "$rate" 1>&2
-		steps=$((steps + 1))
-		if ((step_pass)); then
-			good=$rate
-			if ((step_rate > best_rate)); then
-				best_rate=$step_rate best_cpu=$step_cpu
-			fi
-		else
-			bad=$rate
-		fi
-		if ((bad == 0)); then
-			((rate >= MAX_RATE)) && break
-			rate=$((rate * 2 > MAX_RATE ? MAX_RATE : rate * 2))
-		else
-			# stop when the gap is under 10% of the good rate
-			(((bad - good) * 10 <= (good > 0 ? good : bad))) && break
-			rate=$(((good + bad) / 2))
-		fi
+	local kind=$1 sbc left=1
+	shift
+	local -A good bad rate steps best cpu fault
+	for sbc in "$@"; do
+		good[$sbc]=0 bad[$sbc]=0 steps[$sbc]=0 best[$sbc]=0 cpu[$sbc]=0 fault[$sbc]=0
+		rate[$sbc]=$START_RATE
+		[[ $kind != reg-* ]] || rate[$sbc]=$((START_RATE * 4))
 	done
-	raw "result sbc=$sbc kind=$kind rate=$best_rate cpu_us_per_call=$best_cpu steps=$steps fault=$step_fault"
-	echo "$best_rate $best_cpu"
+	while ((left)); do
+		left=0
+		for sbc in "$@"; do
+			[[ ${rate[$sbc]} -gt 0 ]] || continue
+			step_fault=0
+			step "$sbc" "$kind" "${rate[$sbc]}"
+			((step_pass || step_fault)) || step "$sbc" "$kind" "${rate[$sbc]}"
+			steps[$sbc]=$((steps[$sbc] + 1))
+			if ((step_pass)); then
+				good[$sbc]=${rate[$sbc]}
+				if ((step_rate > best[$sbc])); then
+					best[$sbc]=$step_rate cpu[$sbc]=$step_cpu
+				fi
+			else
+				bad[$sbc]=${rate[$sbc]}
+			fi
+			if ((step_fault)); then
+				fault[$sbc]=1 rate[$sbc]=0
+			elif ((steps[$sbc] >= MAX_STEPS)); then
+				rate[$sbc]=0
+			elif ((bad[$sbc] == 0)); then
+				if ((rate[$sbc] >= MAX_RATE)); then
+					rate[$sbc]=0
+				else
+					rate[$sbc]=$((rate[$sbc] * 2 > MAX_RATE ? MAX_RATE : rate[$sbc] * 2))
+				fi
+			elif (((bad[$sbc] - good[$sbc]) * 10 <= (good[$sbc] > 0 ? good[$sbc] : bad[$sbc]))); then
+				rate[$sbc]=0
+			else
+				rate[$sbc]=$(((good[$sbc] + bad[$sbc]) / 2))
+			fi
+			((rate[$sbc] == 0)) || left=1
+		done
+	done
+	for sbc in "$@"; do
+		raw "result sbc=$sbc kind=$kind rate=${best[$sbc]} cpu_us_per_call=${cpu[$sbc]}" \
+			"steps=${steps[$sbc]} fault=${fault[$sbc]}"
+		result[$sbc-$kind-rate]=${best[$sbc]}
+		result[$sbc-$kind-cpu]=${cpu[$sbc]}
+	done
 }
