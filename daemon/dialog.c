@@ -113,6 +113,9 @@ char *sipwall_dialog_target(const struct sip_msg *m)
 
 	if (i < 0 || sip_contact_parse(m->headers[i].value, &c) || c.star)
 		return NULL;
+	/* RFC 3261 19.1.5: a Request-URI has no headers part ("?h=v"): drop it */
+	if (c.addr.uri.headers.p)
+		c.addr.uri.raw.len = (size_t)(c.addr.uri.headers.p - 1 - c.addr.uri.raw.p);
 	return sipwall_str_dup(c.addr.uri.raw);
 }
 
