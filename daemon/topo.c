@@ -162,7 +162,8 @@ void sipwall_topo_leg_addr(struct sipwall_leg *leg)
 		best = &rc->listen[0];
 	if (b->advertise_host)
 		snprintf(leg->via_addr, sizeof(leg->via_addr), "%s:%u", b->advertise_host,
-			 b->advertise_port ? b->advertise_port : best ? port_of(&best->addr) : 5060);
+			 (unsigned int)(b->advertise_port ? b->advertise_port :
+					best ? port_of(&best->addr) : 5060));
 	else if (best)
 		format_addr(&best->addr, port_of(&best->addr), leg->via_addr, sizeof(leg->via_addr));
 	else
