@@ -229,6 +229,13 @@ static void new_call(struct sipwall_txn *st, struct sip_msg *req, struct sip_str
 	const char *lines;
 	char *host;
 
+	/* an authenticated phone calls as itself, not as another user */
+	if (user.len && !sip_str_eq(req->from.uri.user, user)) {
+		log_info("realm %s: " SIP_STR_FMT " may not call as " SIP_STR_FMT ": 403",
+			 from->realm->name, SIP_STR_ARG(user), SIP_STR_ARG(req->from.uri.user));
+		reject(st, req->method, 403, "Forbidden", NULL);
+		return;
+	}
 	to = rc->b2bua.peer_realm ? sipwall_realm_find(rc->b2bua.peer_realm) : NULL;
 	if (!to) {
 		reject(st, req->method, 403, "Forbidden", NULL);

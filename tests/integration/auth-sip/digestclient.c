@@ -5,7 +5,7 @@
  * crafted answers (replayed nonce-count, forged nonce, stale nonce,
  * another realm, another uri).
  *
- *   digestclient [-t udp|tcp|tls] [-m METHOD] [-u USER] [-T TO-USER] [-p PASSWORD]
+ *   digestclient [-t udp|tcp|tls] [-m METHOD] [-u USER] [-F FROM-USER] [-T TO-USER] [-p PASSWORD]
  *                [-a SHA-256|MD5] [-C CA] [-c CERT -k KEY] ADDR:PORT STEP...
  *
  * Every step sends one request (a new transaction, same Call-ID, CSeq + 1)
@@ -24,8 +24,8 @@
  *   sleep=MS    waits
  *
  * TLS verifies the server against CA (when given) and presents CERT/KEY
- * (when given). USER "@N" is N times 'x'. TO-USER (default: USER) is the To
- * URI's user: the AOR of a REGISTER. Non-2xx answers to INVITE are ACKed. A step
+ * (when given). USER "@N" is N times 'x'. FROM-USER and TO-USER (default:
+ * USER) are the From and To URIs' users (the To's is the AOR of a REGISTER). Non-2xx answers to INVITE are ACKed. A step
  * with no final answer within 3 s prints "timeout". Exits 1 on a transport
  * error.
  */
@@ -67,7 +67,7 @@ static struct {
 	unsigned int local_port;
 	const char *method;
 	char *user;
-	const char *to_user;	/* NULL: user */
+	const char *from_user, *to_user;	/* NULL: user */
 	const char *password;
 	const char *alg;
 	char ruri[128];
@@ -289,6 +289,22 @@ static void print_answer(const char *step, const char *msg, unsigned int status)
 	fflush(stdout);
 }
 
+/* The user, but "long" for the oversized user names. */
+static const char *short_user(void)
+{
+	return strlen(c.user) > 64 ? "long" : c.user;
+}
+
+static const char *from_user(void)
+{
+	return c.from_user ? c.from_user : short_user();
+}
+
+static const char *to_user(void)
+{
+	return c.to_user ? c.to_user : short_user();
+}
+
 static void send_ack(const char *branch, const char *resp)
 {
 	char ack[2048], to[512] = "";
@@ -307,17 +323,9 @@ static void send_ack(const char *branch, const char *resp)
 		 "ACK %s SIP/2.0\r\nVia: SIP/2.0/%s %s:%u;branch=%s;rport\r\n"
 		 "From: <sip:%s@%s>;tag=%s\r\n%s\r\nCall-ID: %s\r\nCSeq: %u ACK\r\n"
 		 "Max-Forwards: 70\r\nContent-Length: 0\r\n\r\n",
-		 c.ruri, c.ssl ? "TLS" : c.tcp ? "TCP" : "UDP", c.local, c.local_port, branch, "caller", c.local,
+		 c.ruri, c.ssl ? "TLS" : c.tcp ? "TCP" : "UDP", c.local, c.local_port, branch, from_user(), c.local,
 		 c.from_tag, to, c.call_id, c.cseq);
 	send_all(ack, strlen(ack));
-}
-
-/* The To URI's user ("long" for the oversized user names). */
-static const char *to_user(void)
-{
-	if (c.to_user)
-		return c.to_user;
-	return strlen(c.user) > 64 ? "long" : c.user;
 }
 
 /* CANCEL for the INVITE just sent (RFC 3261 9.1: its branch, Call-ID, CSeq number). */
@@ -327,10 +335,10 @@ static void cancel(const char *branch)
 
 	snprintf(msg, sizeof(msg),
 		 "CANCEL %s SIP/2.0\r\nVia: SIP/2.0/%s %s:%u;branch=%s;rport\r\n"
-		 "From: <sip:caller@%s>;tag=%s\r\nTo: <sip:%s@%s>\r\nCall-ID: %s\r\n"
+		 "From: <sip:%s@%s>;tag=%s\r\nTo: <sip:%s@%s>\r\nCall-ID: %s\r\n"
 		 "CSeq: %u CANCEL\r\nMax-Forwards: 70\r\nContent-Length: 0\r\n\r\n",
 		 c.ruri, c.ssl ? "TLS" : c.tcp ? "TCP" : "UDP", c.local, c.local_port, branch,
-		 c.local, c.from_tag, to_user(), c.local, c.call_id,
+		 from_user(), c.local, c.from_tag, to_user(), c.local, c.call_id,
 		 c.cseq);
 	send_all(msg, strlen(msg));
 }
@@ -380,12 +388,12 @@ static void request(const char *step, int kind)
 	}
 	len = (size_t)snprintf(req, sizeof(req),
 			       "%s %s SIP/2.0\r\nVia: SIP/2.0/%s %s:%u;branch=%s;rport\r\n"
-			       "From: <sip:caller@%s>;tag=%s\r\nTo: <sip:%s@%s>\r\nCall-ID: %s\r\n"
-			       "CSeq: %u %s\r\nMax-Forwards: 70\r\nContact: <sip:caller@%s:%u>\r\n"
+			       "From: <sip:%s@%s>;tag=%s\r\nTo: <sip:%s@%s>\r\nCall-ID: %s\r\n"
+			       "CSeq: %u %s\r\nMax-Forwards: 70\r\nContact: <sip:%s@%s:%u>\r\n"
 			       "%sContent-Length: 0\r\n\r\n",
 			       c.method, c.ruri, c.ssl ? "TLS" : c.tcp ? "TCP" : "UDP", c.local, c.local_port, branch,
-			       c.local, c.from_tag, to_user(), c.local,
-			       c.call_id, c.cseq, c.method, c.local, c.local_port, cred_line);
+			       from_user(), c.local, c.from_tag, to_user(), c.local,
+			       c.call_id, c.cseq, c.method, from_user(), c.local, c.local_port, cred_line);
 	if (len >= sizeof(req))
 		die("request too long");
 	send_all(req, len);
@@ -429,7 +437,7 @@ int main(int argc, char **argv)
 {
 	int opt;
 
-	while ((opt = getopt(argc, argv, "t:m:u:T:p:a:C:c:k:")) != -1) {
+	while ((opt = getopt(argc, argv, "t:m:u:F:T:p:a:C:c:k:")) != -1) {
 		switch (opt) {
 		case 't':
 			c.tcp = strcmp(optarg, "udp") != 0;
@@ -460,6 +468,9 @@ int main(int argc, char **argv)
 				c.user = optarg;
 			}
 			break;
+		case 'F':
+			c.from_user = optarg;
+			break;
 		case 'T':
 			c.to_user = optarg;
 			break;
@@ -470,7 +481,7 @@ int main(int argc, char **argv)
 			c.alg = optarg;
 			break;
 		default:
-			fprintf(stderr, "usage: digestclient [-t udp|tcp|tls] [-m METHOD] [-u USER] [-T TO-USER] "
+			fprintf(stderr, "usage: digestclient [-t udp|tcp|tls] [-m METHOD] [-u USER] [-F FROM-USER] [-T TO-USER] "
 				"[-p PASSWORD] [-a SHA-256|MD5] [-C CA] [-c CERT -k KEY] "
 				"ADDR:PORT STEP...\n");
 			return 2;
