@@ -103,7 +103,8 @@ step() {
 		step_rate=$(awk -v n="$sipp_ok" -v e="$sipp_elapsed" 'BEGIN { printf "%d", n / e }')
 	fi
 	hz=$(getconf CLK_TCK)
-	[[ $sipp_ok -gt 0 ]] && step_cpu=$(((c1 - c0) * 1000000 / hz / sipp_ok))
+	# (an SBC that died took its CPU time along: no figure then)
+	[[ $sipp_ok -gt 0 && $c1 -ge $c0 ]] && step_cpu=$(((c1 - c0) * 1000000 / hz / sipp_ok))
 	# the peers' CPU per call (stunnel, slapd, the UASes); the idle share
 	[[ $sipp_ok -gt 0 ]] && gen_cpu=$(((g1 - g0) * 1000000 / hz / sipp_ok))
 	idle_pct=$(((i1 - i0) * 100 * 1000000000 / hz / $(nproc) / (t1 - t0 > 0 ? t1 - t0 : 1)))
