@@ -79,7 +79,7 @@ CONF
 		sipwall_pid=
 		return 1
 	fi
-	# one registration and one call: placeholders answer 501
+	# one registration and one call must go through before any step
 	if ! sipwall_probe; then
 		sipwall_stop
 		return 1
