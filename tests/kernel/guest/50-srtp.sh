@@ -242,6 +242,17 @@ if ! out=$(swctl stats 2>&1); then
 fi
 pass "sipwallctl stats works in the sipwall namespace"
 
+# rekeyed LABEL: through the flow with srtp-in $S (key 2) and srtp-out $S2
+# (key 3), libsrtp2's RTP across the wrap and its SRTCP arrive re-keyed.
+rekeyed() {
+	xfer -n 100 -f 65500 -s "$S2" -K "${KEY[$S2.3]}" -- -n 100 -f 65500 -s "$S" -K "${KEY[$S.2]}"
+	expect "$1: 100 packets re-keyed across the wrap, authenticated and decrypted to the original by libsrtp2" \
+		"r:ok=100 r:auth_fail=0 r:replay_fail=0 r:srtp_err=0 r:corrupt=0 r:roc=1 r:srtp_roc=1 d:packets=100 d:srtp_auth=0"
+	xfer -n 10 -s "$S2" -K "${KEY[$S2.3]}" -- -k rtcp -n 10 -s "$S" -K "${KEY[$S.2]}"
+	expect "$1: SRTCP re-keyed" \
+		"r:rtcp_ok=10 r:auth_fail=0 r:replay_fail=0 r:srtp_err=0 r:corrupt=0 d:packets=10"
+}
+
 for ((i = 0; i < ${#SUITES[@]}; i++)); do
 	S=${SUITES[i]}
 	S2=${SUITES[(i + 1) % ${#SUITES[@]}]}
@@ -343,12 +354,7 @@ for ((i = 0; i < ${#SUITES[@]}; i++)); do
 	flow_new "$S -> $S2: flow add srtp-in srtp-out" $((4 * i + 2)) 4 \
 		srtp-in "$S" "${KEY[$S.2]}" srtp-out "$S2" "${KEY[$S2.3]}"
 	flow_suites "$S" "$S2"
-	xfer -n 100 -f 65500 -s "$S2" -K "${KEY[$S2.3]}" -- -n 100 -f 65500 -s "$S" -K "${KEY[$S.2]}"
-	expect "$S -> $S2: 100 packets re-keyed across the wrap, authenticated and decrypted to the original by libsrtp2" \
-		"r:ok=100 r:auth_fail=0 r:replay_fail=0 r:srtp_err=0 r:corrupt=0 r:roc=1 r:srtp_roc=1 d:packets=100 d:srtp_auth=0"
-	xfer -n 10 -s "$S2" -K "${KEY[$S2.3]}" -- -k rtcp -n 10 -s "$S" -K "${KEY[$S.2]}"
-	expect "$S -> $S2: SRTCP re-keyed" \
-		"r:rtcp_ok=10 r:auth_fail=0 r:replay_fail=0 r:srtp_err=0 r:corrupt=0 d:packets=10"
+	rekeyed "$S -> $S2"
 	xfer -n 100 -f 65600 -s "$S2" -K "${KEY[$S2.3]}" -- -n 100 -f 65600 -C 2 -E 1 -s "$S" -K "${KEY[$S.2]}"
 	expect "$S -> $S2: RTP with 2 CSRCs and a header extension re-keyed" \
 		"r:ok=100 r:auth_fail=0 r:srtp_err=0 r:corrupt=0 d:packets=100 d:srtp_auth=0"
@@ -417,12 +423,7 @@ for ((i = 0; i < ${#SUITES[@]}; i++)); do
 	S2=${SUITES[(i + 1) % ${#SUITES[@]}]}
 	flow_new "$S -> $S2 with AES-NI: flow add srtp-in srtp-out" $((50 + i)) 4 \
 		srtp-in "$S" "${KEY[$S.2]}" srtp-out "$S2" "${KEY[$S2.3]}"
-	xfer -n 100 -f 65500 -s "$S2" -K "${KEY[$S2.3]}" -- -n 100 -f 65500 -s "$S" -K "${KEY[$S.2]}"
-	expect "$S -> $S2 with AES-NI: 100 packets re-keyed across the wrap, authenticated and decrypted to the original by libsrtp2" \
-		"r:ok=100 r:auth_fail=0 r:replay_fail=0 r:srtp_err=0 r:corrupt=0 r:roc=1 r:srtp_roc=1 d:packets=100 d:srtp_auth=0"
-	xfer -n 10 -s "$S2" -K "${KEY[$S2.3]}" -- -k rtcp -n 10 -s "$S" -K "${KEY[$S.2]}"
-	expect "$S -> $S2 with AES-NI: SRTCP re-keyed" \
-		"r:rtcp_ok=10 r:auth_fail=0 r:replay_fail=0 r:srtp_err=0 r:corrupt=0 d:packets=10"
+	rekeyed "$S -> $S2 with AES-NI"
 	xfer -n 60 -f 65650 -s "$S2" -K "${KEY[$S2.3]}" -- -n 60 -f 65650 -x 5 -o -w cycle \
 		-s "$S" -K "${KEY[$S.2]}"
 	expect "$S -> $S2 with AES-NI: 12 packets with a flipped bit dropped and counted; their intact copies arrive" \
