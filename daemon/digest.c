@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "digest.h"
+#include "sip_lex.h"
 
 static const char *const alg_names[SIPWALL_DIGEST_ALG_COUNT] = {
 	[SIPWALL_DIGEST_SHA256] = "SHA-256",
@@ -89,17 +90,6 @@ int sipwall_credential_from_password(struct sipwall_credential *cred, struct sip
 	return 0;
 }
 
-static int hex_value(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 int sipwall_credential_from_hex(struct sipwall_credential *cred, enum sipwall_digest_alg alg,
 				struct sip_str hex)
 {
@@ -109,7 +99,8 @@ int sipwall_credential_from_hex(struct sipwall_credential *cred, enum sipwall_di
 	if (hex.len != 2 * len)
 		return -1;
 	for (size_t i = 0; i < len; i++) {
-		int hi = hex_value(hex.p[2 * i]), lo = hex_value(hex.p[2 * i + 1]);
+		int hi = sip_hex_value((unsigned char)hex.p[2 * i]);
+		int lo = sip_hex_value((unsigned char)hex.p[2 * i + 1]);
 
 		if (hi < 0 || lo < 0) {
 			sipwall_credential_wipe(cred);

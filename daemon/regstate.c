@@ -34,6 +34,7 @@
 #include "log.h"
 #include "loop.h"
 #include "regstate.h"
+#include "sip_lex.h"
 
 #define HEADER		"# sipwall registrations 1\n"
 #define WRITE_DELAY_MS	1000	/* coalesce: one write a second at most */
@@ -67,17 +68,6 @@ static void escape(FILE *f, const char *s)
 	}
 }
 
-static int hexval(int c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	return -1;
-}
-
 /* In place; -1 for a bad escape or an escaped NUL. */
 static int unescape(char *s)
 {
@@ -89,7 +79,8 @@ static int unescape(char *s)
 	}
 	for (; *s; s++) {
 		if (*s == '%') {
-			int hi = hexval(s[1]), lo = hi < 0 ? -1 : hexval(s[2]);
+			int hi = sip_hex_value((unsigned char)s[1]);
+			int lo = hi < 0 ? -1 : sip_hex_value((unsigned char)s[2]);
 
 			if (lo < 0 || (hi | lo) == 0)
 				return -1;

@@ -52,6 +52,18 @@ static inline bool sip_is_hex(int ch)
 	return sip_is_digit(ch) || (ch >= 'a' && ch <= 'f') || (ch >= 'A' && ch <= 'F');
 }
 
+/* The value of a hex digit, or -1. */
+static inline int sip_hex_value(int ch)
+{
+	if (sip_is_digit(ch))
+		return ch - '0';
+	if (ch >= 'a' && ch <= 'f')
+		return ch - 'a' + 10;
+	if (ch >= 'A' && ch <= 'F')
+		return ch - 'A' + 10;
+	return -1;
+}
+
 static inline bool sip_is_wsp(int ch)
 {
 	return ch == ' ' || ch == '\t';
