@@ -349,10 +349,13 @@ static int flow_srtp(struct sipwall_net *sn, struct sipwall_flow *flow,
 		goto count;
 	rtp = skb->data + offset;
 	rtcp = sipwall_rtp_is_rtcp(rtp[1]);
+	/* The tailroom is the transforms' scratch space (hmac_sha1.c). */
 	if (flow->srtp_in)
-		err = sipwall_srtp_unprotect(flow->srtp_in, rtp, &len, rtcp);
+		err = sipwall_srtp_unprotect(flow->srtp_in, rtp, &len,
+					     skb_end_pointer(skb) - (rtp + len), rtcp);
 	if (!err && flow->srtp_out)
-		err = sipwall_srtp_protect(flow->srtp_out, rtp, &len, rtcp);
+		err = sipwall_srtp_protect(flow->srtp_out, rtp, &len,
+					   skb_end_pointer(skb) - (rtp + len), rtcp);
 	if (err)
 		goto count;
 	if (len > old_len)

@@ -11,6 +11,7 @@
 #include "hook.h"
 #include "netlink.h"
 #include "proc.h"
+#include "hmac_sha1.h"
 #include "srtp.h"
 
 unsigned int sipwall_net_id __read_mostly;
@@ -93,7 +94,9 @@ static int __init sipwall_init(void)
 {
 	int err;
 
-	err = sipwall_srtp_selftest();
+	err = sipwall_hmac_sha1_selftest();
+	if (!err)
+		err = sipwall_srtp_selftest();
 	if (err)
 		return err;
 	err = sipwall_flow_cache_init();

@@ -36,6 +36,7 @@
 #include <linux/spinlock.h>
 #include <asm/simd.h>
 #include <asm/unaligned.h>
+#include "hmac_sha1.h"
 #include "rtp.h"
 #include "srtp.h"
 
@@ -90,8 +91,7 @@ struct srtp_session {
 	struct crypto_sync_skcipher *ctr;	/* AES-CM suites */
 	struct crypto_sync_skcipher *ctr_simd;	/* or NULL: "__ctr(aes)" */
 	struct skcipher_request *ctr_req;	/* fits both */
-	struct crypto_shash *hmac;		/* AES-CM suites */
-	struct shash_desc *hmac_desc;
+	struct sipwall_hmac_sha1 hmac;		/* AES-CM suites */
 	struct crypto_aead *gcm;		/* AEAD suites */
 	struct crypto_aead *gcm_simd;		/* or NULL: "__gcm(aes)" */
 	struct aead_request *gcm_req;		/* fits both */
@@ -277,15 +277,15 @@ static int aes_cm_crypt(struct sipwall_srtp *s, struct srtp_session *ss,
 }
 
 /*
- * HMAC-SHA1 over @data (RFC 3711 §4.2). For SRTP the ROC follows the
- * packet: the callers put it there, in the tag's place, so that the digest
- * is one call over one buffer (the SIMD SHA-1 drivers enter and leave the
- * FPU for every update and final).
+ * HMAC-SHA1 over @data (RFC 3711 §4.2), which may be padded in place over
+ * the @room bytes after it. For SRTP the ROC follows the packet: the
+ * callers put it there, in the tag's place, so that the message is one
+ * buffer.
  */
-static int hmac_sha1(struct srtp_session *ss, const u8 *data,
-		     unsigned int len, u8 out[HMAC_LEN])
+static int hmac_sha1(struct srtp_session *ss, u8 *data, unsigned int len,
+		     unsigned int room, u8 out[HMAC_LEN])
 {
-	return crypto_shash_digest(ss->hmac_desc, data, len, out);
+	return sipwall_hmac_sha1(&ss->hmac, data, len, room, out);
 }
 
 /* RFC 7714 §8.1 and §9.1: the 96-bit IV, salt ^ (0 || SSRC || index). */
@@ -314,7 +314,9 @@ static int gcm_crypt(struct sipwall_srtp *s, struct srtp_session *ss,
 	return encrypt ? crypto_aead_encrypt(req) : crypto_aead_decrypt(req);
 }
 
-static int unprotect_rtp(struct sipwall_srtp *s, u8 *pkt, unsigned int *len)
+/* @room bytes after *@len may be overwritten. */
+static int unprotect_rtp(struct sipwall_srtp *s, u8 *pkt, unsigned int *len,
+			 unsigned int room)
 {
 	unsigned int tag = s->suite->tag_len, n = *len;
 	struct srtp_ssrc scratch, *st;
@@ -342,7 +344,7 @@ static int unprotect_rtp(struct sipwall_srtp *s, u8 *pkt, unsigned int *len)
 		 * fails is dropped. */
 		memcpy(got, pkt + n - tag, tag);
 		put_unaligned_be32(index >> 16, pkt + n - tag);
-		err = hmac_sha1(&s->rtp, pkt, n - tag + 4, mac);
+		err = hmac_sha1(&s->rtp, pkt, n - tag + 4, room + tag - 4, mac);
 		if (!err && crypto_memneq(mac, got, tag))
 			err = -EBADMSG;
 		if (!err)
@@ -356,8 +358,10 @@ static int unprotect_rtp(struct sipwall_srtp *s, u8 *pkt, unsigned int *len)
 	return 0;
 }
 
-/* @pkt has room for the tag after *@len bytes. */
-static int protect_rtp(struct sipwall_srtp *s, u8 *pkt, unsigned int *len)
+/* @room (at least SIPWALL_SRTP_OVERHEAD_MAX) bytes after *@len may be
+ * overwritten. */
+static int protect_rtp(struct sipwall_srtp *s, u8 *pkt, unsigned int *len,
+		       unsigned int room)
 {
 	unsigned int tag = s->suite->tag_len, n = *len;
 	struct srtp_ssrc scratch, *st;
@@ -386,7 +390,7 @@ static int protect_rtp(struct sipwall_srtp *s, u8 *pkt, unsigned int *len)
 		/* The ROC goes where the tag will (4 bytes at least). */
 		put_unaligned_be32(index >> 16, pkt + n);
 		if (!err)
-			err = hmac_sha1(&s->rtp, pkt, n + 4, mac);
+			err = hmac_sha1(&s->rtp, pkt, n + 4, room - 4, mac);
 		if (!err)
 			memcpy(pkt + n, mac, tag);
 	}
@@ -403,7 +407,8 @@ static int protect_rtp(struct sipwall_srtp *s, u8 *pkt, unsigned int *len)
  * with AES-GCM (RFC 7714 §9): header | encrypted | tag (16) | E+index,
  * the header and E+index being the associated data.
  */
-static int unprotect_rtcp(struct sipwall_srtp *s, u8 *pkt, unsigned int *len)
+static int unprotect_rtcp(struct sipwall_srtp *s, u8 *pkt, unsigned int *len,
+			  unsigned int room)
 {
 	bool aead = s->suite->aead;
 	unsigned int tag = aead ? GCM_TAG_LEN : SRTCP_HMAC_TAG_LEN, n = *len;
@@ -438,10 +443,12 @@ static int unprotect_rtcp(struct sipwall_srtp *s, u8 *pkt, unsigned int *len)
 		err = gcm_crypt(s, &s->rtcp, sg, sizeof(s->aad),
 				n - 8 - SRTCP_TRAILER_LEN, false);
 	} else {
-		u8 mac[HMAC_LEN];
+		u8 mac[HMAC_LEN], got[HMAC_LEN];
 
-		err = hmac_sha1(&s->rtcp, pkt, n - tag, mac);
-		if (!err && crypto_memneq(mac, pkt + n - tag, tag))
+		/* The padding may go over the tag. */
+		memcpy(got, pkt + n - tag, tag);
+		err = hmac_sha1(&s->rtcp, pkt, n - tag, room + tag, mac);
+		if (!err && crypto_memneq(mac, got, tag))
 			err = -EBADMSG;
 		if (!err && (trailer & SRTCP_E_FLAG))
 			err = aes_cm_crypt(s, &s->rtcp, ssrc, index, pkt + 8,
@@ -455,8 +462,10 @@ static int unprotect_rtcp(struct sipwall_srtp *s, u8 *pkt, unsigned int *len)
 	return 0;
 }
 
-/* @pkt has room for SIPWALL_SRTP_OVERHEAD_MAX bytes after *@len. */
-static int protect_rtcp(struct sipwall_srtp *s, u8 *pkt, unsigned int *len)
+/* @room (at least SIPWALL_SRTP_OVERHEAD_MAX) bytes after *@len may be
+ * overwritten. */
+static int protect_rtcp(struct sipwall_srtp *s, u8 *pkt, unsigned int *len,
+			unsigned int room)
 {
 	bool aead = s->suite->aead;
 	unsigned int tag = aead ? GCM_TAG_LEN : SRTCP_HMAC_TAG_LEN, n = *len;
@@ -488,7 +497,8 @@ static int protect_rtcp(struct sipwall_srtp *s, u8 *pkt, unsigned int *len)
 		err = aes_cm_crypt(s, &s->rtcp, ssrc, index, pkt + 8, n - 8);
 		put_unaligned_be32(SRTCP_E_FLAG | index, pkt + n);
 		if (!err)
-			err = hmac_sha1(&s->rtcp, pkt, n + SRTCP_TRAILER_LEN, mac);
+			err = hmac_sha1(&s->rtcp, pkt, n + SRTCP_TRAILER_LEN,
+					room - SRTCP_TRAILER_LEN, mac);
 		if (!err)
 			memcpy(pkt + n + SRTCP_TRAILER_LEN, mac, tag);
 	}
@@ -500,27 +510,35 @@ static int protect_rtcp(struct sipwall_srtp *s, u8 *pkt, unsigned int *len)
 }
 
 /*
- * Packet path. Returns 0, -EBADMSG (authentication failed), -EALREADY
- * (replayed or too old), or -EINVAL (too short to be SRTP).
+ * Packet path: the packet is *@len bytes at @pkt, and the @room bytes after
+ * them may be overwritten; protecting needs SIPWALL_SRTP_OVERHEAD_MAX, and
+ * with SIPWALL_SRTP_ROOM_FAST the HMAC is padded there instead of copying
+ * (see hmac_sha1.c). Returns 0, -EBADMSG (authentication failed),
+ * -EALREADY (replayed or too old), or -EINVAL (too short to be SRTP, or no
+ * room for the tag).
  */
 int sipwall_srtp_unprotect(struct sipwall_srtp *srtp, u8 *pkt,
-			   unsigned int *len, bool rtcp)
+			   unsigned int *len, unsigned int room, bool rtcp)
 {
 	int err;
 
 	spin_lock(&srtp->lock);
-	err = rtcp ? unprotect_rtcp(srtp, pkt, len) : unprotect_rtp(srtp, pkt, len);
+	err = rtcp ? unprotect_rtcp(srtp, pkt, len, room) :
+		     unprotect_rtp(srtp, pkt, len, room);
 	spin_unlock(&srtp->lock);
 	return err;
 }
 
 int sipwall_srtp_protect(struct sipwall_srtp *srtp, u8 *pkt,
-			 unsigned int *len, bool rtcp)
+			 unsigned int *len, unsigned int room, bool rtcp)
 {
 	int err;
 
+	if (room < SIPWALL_SRTP_OVERHEAD_MAX)
+		return -EINVAL;
 	spin_lock(&srtp->lock);
-	err = rtcp ? protect_rtcp(srtp, pkt, len) : protect_rtp(srtp, pkt, len);
+	err = rtcp ? protect_rtcp(srtp, pkt, len, room) :
+		     protect_rtp(srtp, pkt, len, room);
 	spin_unlock(&srtp->lock);
 	return err;
 }
@@ -534,9 +552,7 @@ static void session_uninit(struct srtp_session *ss)
 	if (ss->ctr_simd)
 		crypto_free_sync_skcipher(ss->ctr_simd);
 	kfree_sensitive(ss->ctr_req);
-	if (!IS_ERR_OR_NULL(ss->hmac))
-		crypto_free_shash(ss->hmac);
-	kfree_sensitive(ss->hmac_desc);
+	sipwall_hmac_sha1_uninit(&ss->hmac);
 	if (!IS_ERR_OR_NULL(ss->gcm))
 		crypto_free_aead(ss->gcm);
 	if (ss->gcm_simd)
@@ -636,15 +652,7 @@ static int session_init(struct srtp_session *ss, const struct srtp_suite *suite,
 	if (!ss->ctr_req)
 		return -ENOMEM;
 	skcipher_request_set_callback(ss->ctr_req, 0, NULL, NULL);
-	ss->hmac = crypto_alloc_shash("hmac(sha1)", 0, 0);
-	if (IS_ERR(ss->hmac))
-		return PTR_ERR(ss->hmac);
-	ss->hmac_desc = kzalloc(sizeof(*ss->hmac_desc) + crypto_shash_descsize(ss->hmac),
-				GFP_KERNEL);
-	if (!ss->hmac_desc)
-		return -ENOMEM;
-	ss->hmac_desc->tfm = ss->hmac;
-	return crypto_shash_setkey(ss->hmac, auth_key, HMAC_KEY_LEN);
+	return sipwall_hmac_sha1_init(&ss->hmac, auth_key, HMAC_KEY_LEN);
 }
 
 struct derived_keys {

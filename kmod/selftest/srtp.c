@@ -112,7 +112,9 @@ static bool __init kat_keystream(bool no_simd)
 }
 
 /* Protects @plain_hex, compares with @prot_hex, then unprotects it with a
- * second context and checks the replay and tamper refusals. */
+ * second context and checks the replay and tamper refusals. Protecting has
+ * the least room it may have (the HMAC copies the message's last block),
+ * unprotecting all of the buffer (the HMAC pads in place). */
 static bool __init kat_packet(struct sipwall_srtp *tx, struct sipwall_srtp *rx,
 			      bool rtcp, const char *plain_hex, const char *prot_hex)
 {
@@ -127,17 +129,17 @@ static bool __init kat_packet(struct sipwall_srtp *tx, struct sipwall_srtp *rx,
 		goto out;
 	*pkt = *plain;
 	len = pkt->len;
-	if (sipwall_srtp_protect(tx, pkt->b, &len, rtcp) ||
+	if (sipwall_srtp_protect(tx, pkt->b, &len, SIPWALL_SRTP_OVERHEAD_MAX, rtcp) ||
 	    !kat_equal(rtcp ? "SRTCP protect" : "SRTP protect", pkt->b, len, prot_hex))
 		goto out;
 	pkt->len = len;
-	if (sipwall_srtp_unprotect(rx, pkt->b, &len, rtcp) ||
+	if (sipwall_srtp_unprotect(rx, pkt->b, &len, sizeof(pkt->b) - len, rtcp) ||
 	    !kat_equal(rtcp ? "SRTCP unprotect" : "SRTP unprotect", pkt->b, len, plain_hex))
 		goto out;
 	if (!kat_hex(pkt, prot_hex))
 		goto out;
 	len = pkt->len;
-	if (sipwall_srtp_unprotect(rx, pkt->b, &len, rtcp) != -EALREADY) {
+	if (sipwall_srtp_unprotect(rx, pkt->b, &len, sizeof(pkt->b) - len, rtcp) != -EALREADY) {
 		pr_err("sipwall: SRTP self-test failed: replay accepted\n");
 		goto out;
 	}
@@ -145,7 +147,7 @@ static bool __init kat_packet(struct sipwall_srtp *tx, struct sipwall_srtp *rx,
 	 * SSRC) so that it is not refused as a replay first. */
 	pkt->b[rtcp ? 4 : 3]++;
 	len = pkt->len;
-	if (sipwall_srtp_unprotect(rx, pkt->b, &len, rtcp) != -EBADMSG) {
+	if (sipwall_srtp_unprotect(rx, pkt->b, &len, 0, rtcp) != -EBADMSG) {
 		pr_err("sipwall: SRTP self-test failed: forgery accepted\n");
 		goto out;
 	}
