@@ -224,10 +224,10 @@ static void push_ipv4_header(struct sk_buff *skb, struct sipwall_flow *flow,
 {
 	struct iphdr *iph = ip_hdr(skb);
 
+	/* ip_local_out() sets tot_len and the checksum. */
 	iph->version = 4;
 	iph->ihl = sizeof(*iph) >> 2;
 	iph->tos = tos;
-	iph->tot_len = htons(skb->len);
 	/* Not DF: like the RTP stacks at the ends, let IP fragment. So the
 	 * ID must not repeat soon between these two addresses (RFC 6864):
 	 * a counter per flow, which costs less than ip_select_ident(). */
@@ -237,7 +237,6 @@ static void push_ipv4_header(struct sk_buff *skb, struct sipwall_flow *flow,
 	iph->protocol = IPPROTO_UDP;
 	iph->saddr = flow->out_local.addr.ip;
 	iph->daddr = flow->out_peer.addr.ip;
-	ip_send_check(iph);
 	skb->protocol = htons(ETH_P_IP);
 }
 
