@@ -82,10 +82,8 @@ int sipwall_hmac_sha1(struct sipwall_hmac_sha1 *h, u8 *data, unsigned int len,
 		      unsigned int room, u8 out[SHA1_DIGEST_SIZE])
 {
 	unsigned int whole = round_down(len, SHA1_BLOCK_SIZE), tail = len - whole;
+	u8 *block = h->block;
 	struct sha1_state *st;
-	/* Holds a partial block and its padding, then the outer block. No
-	 * secret: the inner digest without the opad state forges nothing. */
-	u8 block[2 * SHA1_BLOCK_SIZE];
 	int err, i;
 
 	if (!h->blocks)

@@ -21,6 +21,11 @@ struct sipwall_hmac_sha1 {
 	bool blocks;			/* whole blocks from the chaining values */
 	u32 ipad[SHA1_DIGEST_WORDS];	/* SHA-1 state after the key ^ ipad block */
 	u32 opad[SHA1_DIGEST_WORDS];	/* and after the key ^ opad block */
+	/* A message's last partial block and its padding, then the outer
+	 * block: no secret (the inner digest without the opad state forges
+	 * nothing), and here rather than on the stack, which the kernel
+	 * zeroes at every call. */
+	u8 block[2 * SHA1_BLOCK_SIZE];
 };
 
 int sipwall_hmac_sha1_init(struct sipwall_hmac_sha1 *h, const u8 *key,

@@ -128,6 +128,7 @@ struct sipwall_srtp {
 	u8 iv[AES_BLOCK];
 	u8 aad[8 + SRTCP_TRAILER_LEN];
 	struct scatterlist sg;		/* one entry, always terminated */
+	struct srtp_ssrc new_ssrc;	/* an SSRC not (yet) in ssrc[] */
 	struct srtp_ssrc ssrc[SRTP_SSRCS];
 };
 
@@ -200,21 +201,22 @@ static u64 rtp_index(const struct replay_window *w, u16 seq)
 }
 
 /*
- * Finds the state of @ssrc. For unprotect, a new SSRC gets @scratch until
- * its first packet authenticates, so forged packets cannot take the slots.
+ * Finds the state of @ssrc. For unprotect, a new SSRC gets s->new_ssrc
+ * until its first packet authenticates, so forged packets cannot take the
+ * slots.
  */
-static struct srtp_ssrc *ssrc_find(struct sipwall_srtp *s, u32 ssrc,
-				   struct srtp_ssrc *scratch)
+static struct srtp_ssrc *ssrc_find(struct sipwall_srtp *s, u32 ssrc)
 {
+	struct srtp_ssrc *st = &s->new_ssrc;
 	int i;
 
 	for (i = 0; i < SRTP_SSRCS; i++)
 		if (s->ssrc[i].used && s->ssrc[i].ssrc == ssrc)
 			return &s->ssrc[i];
-	memset(scratch, 0, sizeof(*scratch));
-	scratch->ssrc = ssrc;
-	scratch->used = true;
-	return scratch;
+	memset(st, 0, sizeof(*st));
+	st->ssrc = ssrc;
+	st->used = true;
+	return st;
 }
 
 /* Keeps @st: in a free slot, else in the least recently used one. */
@@ -319,7 +321,7 @@ static int unprotect_rtp(struct sipwall_srtp *s, u8 *pkt, unsigned int *len,
 			 unsigned int room)
 {
 	unsigned int tag = s->suite->tag_len, n = *len;
-	struct srtp_ssrc scratch, *st;
+	struct srtp_ssrc *st;
 	int hl = rtp_header_len(pkt, n);
 	u32 ssrc;
 	u64 index;
@@ -328,7 +330,7 @@ static int unprotect_rtp(struct sipwall_srtp *s, u8 *pkt, unsigned int *len,
 	if (hl < 0 || n < hl + tag)
 		return -EINVAL;
 	ssrc = get_unaligned_be32(pkt + 8);
-	st = ssrc_find(s, ssrc, &scratch);
+	st = ssrc_find(s, ssrc);
 	index = rtp_index(&st->rtp, get_unaligned_be16(pkt + 2));
 	if (replay_seen(&st->rtp, index))
 		return -EALREADY;
@@ -364,7 +366,7 @@ static int protect_rtp(struct sipwall_srtp *s, u8 *pkt, unsigned int *len,
 		       unsigned int room)
 {
 	unsigned int tag = s->suite->tag_len, n = *len;
-	struct srtp_ssrc scratch, *st;
+	struct srtp_ssrc *st;
 	int hl = rtp_header_len(pkt, n);
 	u32 ssrc;
 	u64 index;
@@ -373,7 +375,7 @@ static int protect_rtp(struct sipwall_srtp *s, u8 *pkt, unsigned int *len,
 	if (hl < 0)
 		return -EINVAL;
 	ssrc = get_unaligned_be32(pkt + 8);
-	st = ssrc_find(s, ssrc, &scratch);
+	st = ssrc_find(s, ssrc);
 	index = rtp_index(&st->rtp, get_unaligned_be16(pkt + 2));
 	/* The same index twice would reuse keystream. */
 	if (replay_seen(&st->rtp, index))
@@ -412,7 +414,7 @@ static int unprotect_rtcp(struct sipwall_srtp *s, u8 *pkt, unsigned int *len,
 {
 	bool aead = s->suite->aead;
 	unsigned int tag = aead ? GCM_TAG_LEN : SRTCP_HMAC_TAG_LEN, n = *len;
-	struct srtp_ssrc scratch, *st;
+	struct srtp_ssrc *st;
 	u32 ssrc, trailer, index;
 	const u8 *trailer_at;
 	int err;
@@ -423,7 +425,7 @@ static int unprotect_rtcp(struct sipwall_srtp *s, u8 *pkt, unsigned int *len,
 	trailer = get_unaligned_be32(trailer_at);
 	index = trailer & SRTCP_INDEX_MASK;
 	ssrc = get_unaligned_be32(pkt + 4);
-	st = ssrc_find(s, ssrc, &scratch);
+	st = ssrc_find(s, ssrc);
 	if (replay_seen(&st->rtcp, index))
 		return -EALREADY;
 
@@ -469,14 +471,14 @@ static int protect_rtcp(struct sipwall_srtp *s, u8 *pkt, unsigned int *len,
 {
 	bool aead = s->suite->aead;
 	unsigned int tag = aead ? GCM_TAG_LEN : SRTCP_HMAC_TAG_LEN, n = *len;
-	struct srtp_ssrc scratch, *st;
+	struct srtp_ssrc *st;
 	u32 ssrc, index;
 	int err;
 
 	if (n < 8)
 		return -EINVAL;
 	ssrc = get_unaligned_be32(pkt + 4);
-	st = ssrc_commit(s, ssrc_find(s, ssrc, &scratch));
+	st = ssrc_commit(s, ssrc_find(s, ssrc));
 	index = st->rtcp_next;
 
 	if (aead) {
