@@ -17,10 +17,20 @@ static struct kmem_cache *flow_cache;
  * transforms is not for softirq context. */
 static struct workqueue_struct *free_wq;
 
+/* A comparison of constant size, which the compiler inlines; the
+ * default calls memcmp() with the length from the table. */
+static int flow_cmp(struct rhashtable_compare_arg *arg, const void *obj)
+{
+	const struct sipwall_flow *flow = obj;
+
+	return memcmp(&flow->local, arg->key, sizeof(flow->local)) != 0;
+}
+
 static const struct rhashtable_params flow_params = {
 	.head_offset = offsetof(struct sipwall_flow, node),
 	.key_offset = offsetof(struct sipwall_flow, local),
 	.key_len = sizeof(struct sipwall_endpoint),
+	.obj_cmpfn = flow_cmp,
 	.automatic_shrinking = true,
 };
 
@@ -133,10 +143,12 @@ void sipwall_flow_remove(struct sipwall_net *sn, struct sipwall_flow *flow)
 }
 
 /* Under RCU (packet path) or sipwall_net.lock (configuration path). */
+/* Under rcu_read_lock(); the flow stays while it is held, or while
+ * sn->lock is. */
 struct sipwall_flow *sipwall_flow_find(struct sipwall_net *sn,
 				       const struct sipwall_endpoint *local)
 {
-	return rhashtable_lookup_fast(&sn->flows, local, flow_params);
+	return rhashtable_lookup(&sn->flows, local, flow_params);
 }
 
 /* Removes every flow, or those of *@session; returns how many. */

@@ -106,23 +106,24 @@ static struct dst_entry *route_lookup(struct net *net,
 }
 
 /*
- * Returns a referenced route from the flow's out_local to its out_peer:
- * the cached one while dst_check() finds it current, else a new lookup,
- * which replaces it. The cache's reference is dropped with dst_release(),
- * which frees after a grace period, so a reader under RCU that got the
- * pointer can still try dst_hold_safe() on it.
+ * Returns the route from the flow's out_local to its out_peer, without a
+ * reference of its own, valid until rcu_read_unlock(): the cached one
+ * while dst_check() finds it current, else a new lookup, which replaces it.
+ * The cache holds the one reference, dropped with dst_release(), which
+ * frees after a grace period. As ip_queue_xmit() does with a socket's
+ * route, the packet gets it with skb_dst_set_noref(), and the device
+ * layer takes a reference if the packet must wait in a queue.
  */
 static struct dst_entry *flow_route(struct net *net, struct sipwall_flow *flow)
 {
 	struct dst_entry *dst = rcu_dereference(flow->dst), *old;
 	u32 cookie;
 
-	if (dst && dst_check(dst, READ_ONCE(flow->dst_cookie)) && dst_hold_safe(dst))
+	if (dst && dst_check(dst, READ_ONCE(flow->dst_cookie)))
 		return dst;
 	dst = route_lookup(net, flow, &cookie);
 	if (IS_ERR(dst))
 		return dst;
-	dst_hold(dst);	/* the cache's reference */
 	WRITE_ONCE(flow->dst_cookie, cookie);
 	old = unrcu_pointer(xchg(&flow->dst, RCU_INITIALIZER(dst)));
 	dst_release(old);
@@ -282,7 +283,7 @@ static int flow_xmit(struct sipwall_net *sn, struct sipwall_flow *flow,
 	 * headroom a NIC leaves. Also unshares a cloned header. */
 	headroom = (int)new_l3 - (int)pkt->l3_len + LL_RESERVED_SPACE(dst->dev);
 	if (skb_cow_head(skb, max(headroom, 0)))
-		goto err_release_dst;
+		goto err_count;
 
 	__skb_pull(skb, pkt->l3_len);
 	skb_reset_transport_header(skb);
@@ -296,7 +297,7 @@ static int flow_xmit(struct sipwall_net *sn, struct sipwall_flow *flow,
 	skb_scrub_packet(skb, false);
 	memset(skb->cb, 0, sizeof(skb->cb));
 	skb->ignore_df = 1;
-	skb_dst_set(skb, dst);
+	skb_dst_set_noref(skb, dst);
 
 	tos = pkt->tos;
 	if (flow->dscp >= 0)
@@ -316,8 +317,7 @@ static int flow_xmit(struct sipwall_net *sn, struct sipwall_flow *flow,
 	}
 	return net_xmit_eval(err);
 
-err_release_dst:
-	dst_release(dst);
+err_count:
 	sipwall_flow_count(flow, SIPWALL_FSTAT_DROP_ERROR, 1);
 	sipwall_stats_add(sn, SIPWALL_STAT_DROP_ERROR, 1);
 err_free_skb:

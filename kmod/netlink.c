@@ -429,12 +429,16 @@ static int parse_request_local(struct genl_info *info, struct nlattr **tb,
 	return err ? err : parse_local(info, tb, local);
 }
 
-/* Under sipwall_net.lock. */
+/* Under sipwall_net.lock, which keeps the flow. */
 static struct sipwall_flow *find_flow(struct sipwall_net *sn, struct genl_info *info,
 				      struct nlattr **tb,
 				      const struct sipwall_endpoint *local)
 {
-	struct sipwall_flow *flow = sipwall_flow_find(sn, local);
+	struct sipwall_flow *flow;
+
+	rcu_read_lock();
+	flow = sipwall_flow_find(sn, local);
+	rcu_read_unlock();
 
 	if (!flow)
 		NL_SET_ERR_MSG_ATTR(info->extack, tb[SIPWALL_FLOW_A_LOCAL],
