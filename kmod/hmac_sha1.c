@@ -46,10 +46,20 @@ static struct sha1_state *sha1_state(struct sipwall_hmac_sha1 *h)
 }
 
 /* The state after the key block whose chaining values are @cv. */
-static void sha1_resume(struct sha1_state *st, const u32 *cv)
+static __always_inline void sha1_resume(struct sha1_state *st, const u32 *cv)
 {
 	memcpy(st->state, cv, SHA1_DIGEST_SIZE);
 	st->count = SHA1_BLOCK_SIZE;
+}
+
+/* The chaining values, big-endian: a digest, or the inner one. */
+static __always_inline void sha1_chaining_out(const struct sha1_state *st, u8 *out)
+{
+	put_unaligned_be32(st->state[0], out);
+	put_unaligned_be32(st->state[1], out + 4);
+	put_unaligned_be32(st->state[2], out + 8);
+	put_unaligned_be32(st->state[3], out + 12);
+	put_unaligned_be32(st->state[4], out + 16);
 }
 
 /*
@@ -57,7 +67,8 @@ static void sha1_resume(struct sha1_state *st, const u32 *cv)
  * end of a message of @total bytes. Returns @tail and the padding: whole
  * blocks.
  */
-static unsigned int sha1_pad(u8 *p, unsigned int tail, unsigned int total)
+static __always_inline unsigned int sha1_pad(u8 *p, unsigned int tail,
+					     unsigned int total)
 {
 	unsigned int end = round_up(tail + 1 + 8, SHA1_BLOCK_SIZE);
 
@@ -67,7 +78,7 @@ static unsigned int sha1_pad(u8 *p, unsigned int tail, unsigned int total)
 	return end;
 }
 
-static unsigned int sha1_pad_len(unsigned int tail)
+static __always_inline unsigned int sha1_pad_len(unsigned int tail)
 {
 	return round_up(tail + 1 + 8, SHA1_BLOCK_SIZE) - tail;
 }
@@ -84,7 +95,7 @@ int sipwall_hmac_sha1(struct sipwall_hmac_sha1 *h, u8 *data, unsigned int len,
 	unsigned int whole = round_down(len, SHA1_BLOCK_SIZE), tail = len - whole;
 	u8 *block = h->block;
 	struct sha1_state *st;
-	int err, i;
+	int err;
 
 	if (!h->blocks)
 		return crypto_shash_digest(h->desc, data, len, out);
@@ -104,15 +115,13 @@ int sipwall_hmac_sha1(struct sipwall_hmac_sha1 *h, u8 *data, unsigned int len,
 	if (err)
 		return err;
 
-	for (i = 0; i < SHA1_DIGEST_WORDS; i++)
-		put_unaligned_be32(st->state[i], block + 4 * i);
+	sha1_chaining_out(st, block);
 	memcpy(block + SHA1_DIGEST_SIZE, outer_padding, sizeof(outer_padding));
 	sha1_resume(st, h->opad);
 	err = crypto_shash_update(h->desc, block, SHA1_BLOCK_SIZE);
 	if (err)
 		return err;
-	for (i = 0; i < SHA1_DIGEST_WORDS; i++)
-		put_unaligned_be32(st->state[i], out + 4 * i);
+	sha1_chaining_out(st, out);
 	return 0;
 }
 
