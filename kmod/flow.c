@@ -142,9 +142,8 @@ void sipwall_flow_remove(struct sipwall_net *sn, struct sipwall_flow *flow)
 	queue_rcu_work(free_wq, &flow->free_work);
 }
 
-/* Under RCU (packet path) or sipwall_net.lock (configuration path). */
 /* Under rcu_read_lock(); the flow stays while it is held, or while
- * sn->lock is. */
+ * sipwall_net.lock is (configuration path). */
 struct sipwall_flow *sipwall_flow_find(struct sipwall_net *sn,
 				       const struct sipwall_endpoint *local)
 {

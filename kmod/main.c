@@ -8,10 +8,10 @@
 #include <linux/percpu.h>
 #include <net/genetlink.h>
 #include "flow.h"
+#include "hmac_sha1.h"
 #include "hook.h"
 #include "netlink.h"
 #include "proc.h"
-#include "hmac_sha1.h"
 #include "srtp.h"
 
 unsigned int sipwall_net_id __read_mostly;

@@ -514,8 +514,8 @@ static int protect_rtcp(struct sipwall_srtp *s, u8 *pkt, unsigned int *len,
 /*
  * Packet path: the packet is *@len bytes at @pkt, and the @room bytes after
  * them may be overwritten; protecting needs SIPWALL_SRTP_OVERHEAD_MAX, and
- * with SIPWALL_SRTP_ROOM_FAST the HMAC is padded there instead of copying
- * (see hmac_sha1.c). Returns 0, -EBADMSG (authentication failed),
+ * with SIPWALL_HMAC_SHA1_ROOM more after the authenticated part the HMAC
+ * is padded there instead of copying (see hmac_sha1.c). Returns 0, -EBADMSG (authentication failed),
  * -EALREADY (replayed or too old), or -EINVAL (too short to be SRTP, or no
  * room for the tag).
  */

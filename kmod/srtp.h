@@ -9,9 +9,6 @@ struct sipwall_srtp;
 
 /* Bytes an SRTP or SRTCP packet grows by when protected, at most. */
 #define SIPWALL_SRTP_OVERHEAD_MAX	(16 + 4)
-/* Room after a packet with which no HMAC-SHA1 needs to copy any of it:
- * the tag's place and SHA-1's padding after it (hmac_sha1.h). */
-#define SIPWALL_SRTP_ROOM_FAST		(16 + 4 + 64 + 8)
 
 struct sipwall_srtp *sipwall_srtp_create(u32 suite, const u8 *key,
 					 unsigned int key_len, const u8 *salt,
