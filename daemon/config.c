@@ -130,8 +130,8 @@ static int parse_port_range(const char *value, uint16_t *low, uint16_t *high)
 		return -1;
 	memcpy(first, value, (size_t)(dash - value));
 	first[dash - value] = '\0';
-	if (sipwall_config_uint(first, 1024, 65535, &lo) || sipwall_config_uint(dash + 1, 1024, 65535, &hi) ||
-	    lo > hi)
+	if (sipwall_config_uint(first, 1024, 65535, &lo) ||
+	    sipwall_config_uint(dash + 1, 1024, 65535, &hi) || lo > hi)
 		return -1;
 	/* RTP takes the even port, RTCP the odd one above it */
 	if (lo % 2 || hi - lo < 1)
@@ -296,7 +296,8 @@ static int handler(void *user, const char *section, const char *name, const char
 		bad = value[0] != '/' || sipwall_config_string(&cfg->state_dir, value);
 	} else if (!strcmp(section, "global") && !strcmp(name, "control_socket")) {
 		/* sun_path holds 108 bytes with the NUL */
-		bad = value[0] != '/' || strlen(value) > 107 || sipwall_config_string(&cfg->control_socket, value);
+		bad = value[0] != '/' || strlen(value) > 107 ||
+		      sipwall_config_string(&cfg->control_socket, value);
 	} else if (!strcmp(section, "sip") && !strcmp(name, "t1")) {
 		bad = sipwall_config_uint(value, 10, 60000, &cfg->t1_ms);
 	} else if (!strcmp(section, "sip") && !strcmp(name, "t2")) {

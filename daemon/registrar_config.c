@@ -1,6 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0
 /* The registrar's realm keys: values, defaults, checks (see registrar_config.h). */
-#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -22,13 +21,9 @@ void sipwall_realm_registrar_defaults(struct sipwall_realm_registrar_config *c)
 
 static int set_domain(struct sipwall_realm_registrar_config *c, const char *value)
 {
-	char *copy;
-
-	if (!sip_host_valid(sip_str_from_cstr(value)) || !(copy = strdup(value)))
+	if (!sip_host_valid(sip_str_from_cstr(value)))
 		return -1;
-	free(c->domain);
-	c->domain = copy;
-	return 0;
+	return sipwall_config_string(&c->domain, value);
 }
 
 int sipwall_realm_registrar_set(struct sipwall_realm_registrar_config *c, const char *name,
